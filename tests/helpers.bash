@@ -1,0 +1,180 @@
+# helpers.bash: what every chapter's tests share. Load it with
+#     load helpers
+# at the top of tests/NN-topic.bats.
+#
+# The tests run as root and change the machine, so every test:
+#   - names what it makes with unique_name (never a fixed name);
+#   - registers the undo of each thing it makes with `defer CMD...` right
+#     after making it; teardown runs them in reverse, even after a failure;
+#   - ends only processes it started, by PID.
+#
+# Grading: tag each test with the exercise it grades, on the line above
+# @test:   # bats test_tags=ex:01_2   (bats tags allow no dot: 01.2 is ex:01_2)
+# Untagged tests (error paths, behaviour of non-exercise code) run in
+# `make test` but are not graded.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+PROJECT_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TREE=${TREE:-solutions}
+BIN=$PROJECT_ROOT/build/$TREE/bin
+ROOTFS=$PROJECT_ROOT/build/rootfs
+# Leak checking aborts a sanitized program that lost /proc (after chroot).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# Strict mode (CI): a missing requirement fails instead of skipping.
+if [[ -z ${STRICT:-} && ${CI:-} == true ]]; then STRICT=1; fi
+STRICT=${STRICT:-0}
+
+CFS_DEFERRED=()
+
+# defer CMD [ARG...]: run CMD at teardown (last deferred runs first).
+defer() {
+	CFS_DEFERRED+=("$(printf '%q ' "$@")")
+}
+
+# Undo everything deferred, in reverse order, ignoring failures: the
+# thing may already be gone.
+run_deferred() {
+	local i
+	for ((i = ${#CFS_DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${CFS_DEFERRED[i]}" >/dev/null 2>&1 || true
+	done
+	CFS_DEFERRED=()
+}
+
+# A chapter that needs its own teardown calls run_deferred from it.
+teardown() {
+	run_deferred
+}
+
+# A short id unique to this test run and test: 7 hex digits, so names
+# built from it fit in an interface name (15 characters).
+CFS_ID=$(printf '%05x%02x' $((BATS_ROOT_PID % 1048576)) $((${BATS_SUITE_TEST_NUMBER:-0} % 256)))
+
+# unique_name [PREFIX]: a name no other test (or run) uses, e.g. cfs1a2b3c4.
+# Everything the project makes on a machine starts with "cfs", so
+# `make clean-host` can find what an interrupted run left behind.
+unique_name() {
+	echo "${1:-cfs}${CFS_ID}"
+}
+
+# cgroup_mode: v2, v1 (including crun's "hybrid") or none.
+cgroup_mode() {
+	if [[ $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) == cgroup2fs ]]; then
+		echo v2
+	elif [[ -d /sys/fs/cgroup/memory || -d /sys/fs/cgroup/pids ]]; then
+		echo v1
+	else
+		echo none
+	fi
+}
+
+# requires FEATURE...: skip the test (fail it in strict mode) unless the
+# machine has every feature. Features: root cgroup_v1 cgroup_v2 cgroup
+# userns overlay netns nft veth bridge, or any command name (crun, podman).
+requires() {
+	local feature reason
+	for feature in "$@"; do
+		reason=
+		case $feature in
+		root) [[ $(id -u) == 0 ]] || reason="needs root" ;;
+		cgroup_v1) [[ $(cgroup_mode) == v1 ]] || reason="needs cgroup v1 (this machine: $(cgroup_mode))" ;;
+		cgroup_v2) [[ $(cgroup_mode) == v2 ]] || reason="needs cgroup v2 (this machine: $(cgroup_mode))" ;;
+		cgroup) [[ $(cgroup_mode) != none ]] || reason="needs cgroups mounted at /sys/fs/cgroup" ;;
+		userns) unshare --user --map-root-user true 2>/dev/null || reason="needs user namespaces (see make doctor)" ;;
+		overlay) grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || reason="needs overlayfs" ;;
+		netns) unshare --net true 2>/dev/null || reason="needs network namespaces" ;;
+		veth) unshare --net ip link add cfsprobe type veth peer name cfsprobe2 2>/dev/null || reason="needs the veth driver" ;;
+		bridge) unshare --net ip link add cfsprobe type bridge 2>/dev/null || reason="needs the bridge driver" ;;
+		nft) modprobe nf_tables 2>/dev/null; [[ -d /sys/module/nf_tables ]] || reason="needs nf_tables" ;;
+		*) command -v "$feature" >/dev/null || reason="needs $feature" ;;
+		esac
+		if [[ -n $reason ]]; then
+			if [[ $STRICT == 1 ]]; then
+				fail "requirement not met in strict mode: $reason"
+			fi
+			skip "$reason"
+		fi
+	done
+}
+
+# require_program NAME: the program under test must have been built.
+require_program() {
+	[[ -x $BIN/$1 ]] || fail "$BIN/$1 is not built: run make"
+}
+
+# rootfs_copy: a private, writable copy of the busybox rootfs for this
+# test (3 MB: cheap). Prints its path.
+rootfs_copy() {
+	local copy=$BATS_TEST_TMPDIR/rootfs
+	if [[ ! -d $copy ]]; then
+		cp -a "$ROOTFS" "$copy"
+	fi
+	echo "$copy"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.05 s; fail after SECONDS.
+wait_until() {
+	local seconds=$1 deadline
+	shift
+	deadline=$((SECONDS + seconds))
+	until "$@" 2>/dev/null; do
+		if ((SECONDS >= deadline)); then
+			echo "timed out after ${seconds}s waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# start_background OUTFILE CMD...: start CMD with its output in OUTFILE
+# (never a pipe: bats would wait for it), register its kill, and set
+# BG_PID to its PID.
+start_background() {
+	local out=$1
+	shift
+	"$@" >"$out" 2>&1 &
+	BG_PID=$!
+	defer kill_process "$BG_PID"
+}
+
+# kill_process PID: SIGKILL the process we started and reap it.
+kill_process() {
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# probe_value KEY: the value of KEY in probe output read from stdin
+# (the first line KEY=...).
+probe_value() {
+	local key=$1 line
+	while IFS= read -r line; do
+		if [[ $line == "$key="* ]]; then
+			echo "${line#"$key="}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# mounts_under DIR: the mount points at or below DIR in this namespace.
+mounts_under() {
+	awk -v dir="$1" '$5 == dir || index($5, dir "/") == 1 { print $5 }' /proc/self/mountinfo
+}
+
+# assert_nothing_mounted_under DIR
+assert_nothing_mounted_under() {
+	local left
+	left=$(mounts_under "$1")
+	[[ -z $left ]] || fail "left mounted under $1: $left"
+}
+
+# assert_one_error_line: the failed command printed exactly one line on
+# stderr+stdout, naming what went wrong (run with `run` first).
+assert_one_error_line() {
+	assert_failure
+	[[ ${#lines[@]} -eq 1 ]] || fail "expected one line of error, got ${#lines[@]}: $output"
+}
