@@ -20,8 +20,9 @@ bats_load_library bats-file
 
 PROJECT_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 TREE=${TREE:-solutions}
-BIN=$PROJECT_ROOT/build/$TREE/bin
-ROOTFS=$PROJECT_ROOT/build/rootfs
+BUILD=${BUILD:-$PROJECT_ROOT/build}
+BIN=$BUILD/$TREE/bin
+ROOTFS=$BUILD/rootfs
 # Leak checking aborts a sanitized program that lost /proc (after chroot).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 # Strict mode (CI): a missing requirement fails instead of skipping.
