@@ -98,7 +98,7 @@ static int open_namespace_file(int dirfd, const char *path, const char *shown_pa
 		int actual_index = nsjoin_type_index(actual);
 		close(fd);
 		errno = EINVAL;
-		return fail_msg("%s is a %s namespace, not %s", shown_path,
+		return fail_msg("%s is a namespace of type %s, not %s", shown_path,
 				actual_index >= 0 ? nsjoin_types[actual_index].name : "different",
 				nsjoin_types[nsjoin_type_index(nstype)].name);
 	}
