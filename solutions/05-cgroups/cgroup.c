@@ -1,0 +1,706 @@
+/* cgroup.c: make a cgroup, limit it, move a process in, read what it
+ * used, freeze it and remove it, on cgroup v2 and on v1 (chapter 05).
+ *
+ * Everything here is reading and writing small files under /sys/fs/cgroup:
+ * the cgroup filesystem is the whole interface. v2 has one directory per
+ * cgroup; v1 has one per controller hierarchy, and every operation is
+ * repeated in each.
+ *
+ * Read: cgroups(7), statfs(2), Documentation/admin-guide/cgroup-v2.rst
+ * ("Controlling Controllers", "No Internal Process Constraint", "Core
+ * Interface Files", "Memory", "CPU", "PID"),
+ * Documentation/admin-guide/cgroup-v1/{memory,pids,freezer-subsystem}.rst.
+ */
+#include "cgroup.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long destroy and freeze wait for the kernel, in steps of 10 ms. */
+#define WAIT_STEP_NS 10000000L
+#define WAIT_STEPS 500 /* 5 s */
+/* v1 reports "no limit" as the largest page-aligned number; anything
+ * above 2^62 bytes is no limit. */
+#define V1_UNLIMITED_THRESHOLD (1LL << 62)
+
+static void sleep_one_step(void)
+{
+	struct timespec step = {.tv_sec = 0, .tv_nsec = WAIT_STEP_NS};
+	nanosleep(&step, NULL);
+}
+
+/* dir + "/" + file into out (CGROUP_PATH_MAX bytes). */
+static int join_path(char *out, const char *dir, const char *file)
+{
+	int length = snprintf(out, CGROUP_PATH_MAX, "%s/%s", dir, file);
+	if (length < 0 || length >= CGROUP_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return fail_errno("path %s/%s", dir, file);
+	}
+	return 0;
+}
+
+/* Write text into dir/file, reporting the failure once. */
+static int write_knob(const char *dir, const char *file, const char *text)
+{
+	char path[CGROUP_PATH_MAX];
+	if (join_path(path, dir, file) != 0)
+		return -1;
+	return write_file(path, text);
+}
+
+static bool knob_exists(const char *dir, const char *file)
+{
+	char path[CGROUP_PATH_MAX];
+	int length = snprintf(path, sizeof path, "%s/%s", dir, file);
+	return length > 0 && length < (int)sizeof path && access(path, F_OK) == 0;
+}
+
+/* Read a file holding one number or "max" (CGROUP_LIMIT_UNLIMITED).
+ * Quiet: a missing file (an older kernel) is -1, not an error. */
+static long long read_number_quietly(const char *dir, const char *file)
+{
+	char path[CGROUP_PATH_MAX], text[64];
+	long long value;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path)
+		return -1;
+	FILE *stream = fopen(path, "re");
+	if (stream == NULL)
+		return -1;
+	if (fgets(text, sizeof text, stream) == NULL)
+		value = -1;
+	else if (strncmp(text, "max", 3) == 0)
+		value = CGROUP_LIMIT_UNLIMITED;
+	else
+		value = strtoll(text, NULL, 10);
+	fclose(stream);
+	return value;
+}
+
+/* Read the value of key in a flat-keyed file ("key value" lines, as
+ * memory.events, cpu.stat, memory.oom_control). -1 if absent. */
+static long long read_keyed_quietly(const char *dir, const char *file, const char *key)
+{
+	char path[CGROUP_PATH_MAX], name[64];
+	long long value, found = -1;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path)
+		return -1;
+	FILE *stream = fopen(path, "re");
+	if (stream == NULL)
+		return -1;
+	while (fscanf(stream, "%63s %lld", name, &value) == 2) {
+		if (strcmp(name, key) == 0) {
+			found = value;
+			break;
+		}
+	}
+	fclose(stream);
+	return found;
+}
+
+static bool is_filesystem(const char *path, long magic)
+{
+	struct statfs fs;
+	return statfs(path, &fs) == 0 && fs.f_type == magic;
+}
+
+// tag::detect-mode[]
+int cgroup_detect_mode(enum cgroup_mode *mode)
+{
+	*mode = CGROUP_MODE_NONE;
+	// BEGIN SOLUTION 05.1: tell cgroup v2, v1 and hybrid apart
+	// HINT: statfs(2) CGROUP_ROOT: f_type CGROUP2_SUPER_MAGIC (linux/magic.h) is v2. On v1
+	// HINT: CGROUP_ROOT is a tmpfs and each controller (memory, pids, cpu) has its own
+	// HINT: CGROUP_SUPER_MAGIC mount below it; if CGROUP_ROOT/unified is also a cgroup2
+	// HINT: mount, the machine is "hybrid" (used exactly like v1).
+	struct statfs fs;
+	if (statfs(CGROUP_ROOT, &fs) != 0)
+		return fail_errno("statfs %s", CGROUP_ROOT);
+	/* v2: the whole of /sys/fs/cgroup is one cgroup2 filesystem. */
+	if (fs.f_type == CGROUP2_SUPER_MAGIC) {
+		*mode = CGROUP_MODE_V2;
+		return 0;
+	}
+	/* v1: a tmpfs with one cgroup filesystem mounted per controller. */
+	bool has_v1_controller = false;
+	static const char *const v1_dirs[] = {CGROUP_ROOT "/memory", CGROUP_ROOT "/pids",
+					      CGROUP_ROOT "/cpu"};
+	for (size_t i = 0; i < sizeof v1_dirs / sizeof v1_dirs[0]; i++)
+		if (is_filesystem(v1_dirs[i], CGROUP_SUPER_MAGIC))
+			has_v1_controller = true;
+	if (!has_v1_controller) {
+		errno = ENOENT;
+		return fail_msg("no cgroup v2 filesystem and no v1 controller mounted at %s",
+				CGROUP_ROOT);
+	}
+	/* Hybrid: systemd also mounts an (often empty) cgroup2 here. The
+	 * controllers we need are in the v1 hierarchies all the same. */
+	if (is_filesystem(CGROUP_ROOT "/unified", CGROUP2_SUPER_MAGIC))
+		*mode = CGROUP_MODE_HYBRID;
+	else
+		*mode = CGROUP_MODE_V1;
+	return 0;
+	// END SOLUTION
+	// STUB: return lab_todo("05.1");
+}
+// end::detect-mode[]
+
+/* Is word one of the space-separated words of list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t length = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += length)
+		if ((p == list || p[-1] == ' ') && (p[length] == ' ' || p[length] == '\0' || p[length] == '\n'))
+			return true;
+	return false;
+}
+
+int cgroup_open(struct cgroup *group, const char *path)
+{
+	memset(group, 0, sizeof *group);
+	while (*path == '/')
+		path++;
+	size_t length = strlen(path);
+	while (length > 0 && path[length - 1] == '/')
+		length--;
+	/* Keep room for the longest mount point and file name after it. */
+	if (length == 0 || length >= CGROUP_PATH_MAX - 100) {
+		errno = EINVAL;
+		return fail_msg("cgroup path '%s': must be 1 to %d characters", path, CGROUP_PATH_MAX - 101);
+	}
+	memcpy(group->relative_path, path, length);
+	group->relative_path[length] = '\0';
+	/* No "." or ".." parts: the cgroup must stay below the root. */
+	for (char *part = group->relative_path; part != NULL;) {
+		char *slash = strchr(part, '/');
+		size_t part_length = slash ? (size_t)(slash - part) : strlen(part);
+		if (part_length == 0 || (part_length == 1 && part[0] == '.') ||
+		    (part_length == 2 && part[0] == '.' && part[1] == '.')) {
+			errno = EINVAL;
+			return fail_msg("cgroup path '%s': empty, '.' or '..' part", path);
+		}
+		part = slash ? slash + 1 : NULL;
+	}
+
+	if (cgroup_detect_mode(&group->mode) != 0)
+		return -1;
+	if (group->mode == CGROUP_MODE_V2) {
+		if (join_path(group->unified_dir, CGROUP_ROOT, group->relative_path) != 0)
+			return -1;
+		/* The root's cgroup.controllers lists what the kernel offers. */
+		char controllers[256];
+		if (read_file(CGROUP_ROOT "/cgroup.controllers", controllers, sizeof controllers) < 0)
+			return -1;
+		for (int c = CGROUP_MEMORY; c <= CGROUP_CPU; c++)
+			if (has_word(controllers, cgroup_controller_name(c)))
+				group->available |= 1u << c;
+		return 0;
+	}
+	for (int c = 0; c < CGROUP_CONTROLLER_COUNT; c++) {
+		char mount_point[CGROUP_PATH_MAX], resolved[PATH_MAX];
+		snprintf(mount_point, sizeof mount_point, "%s/%s", CGROUP_ROOT, cgroup_controller_name(c));
+		if (!is_filesystem(mount_point, CGROUP_SUPER_MAGIC))
+			continue;
+		/* cpu and cpuacct are often one mount, "cpu,cpuacct", with
+		 * symlinks: resolve, so both name the same directory. */
+		if (realpath(mount_point, resolved) == NULL)
+			return fail_errno("realpath %s", mount_point);
+		if (join_path(group->controller_dir[c], resolved, group->relative_path) != 0)
+			return -1;
+		group->available |= 1u << c;
+	}
+	return 0;
+}
+
+/* v1: is controller c's directory the same as an earlier controller's
+ * (mounted together)? Then every operation on it is already done. */
+static bool same_dir_as_earlier(const struct cgroup *group, int c)
+{
+	for (int earlier = 0; earlier < c; earlier++)
+		if ((group->available & (1u << earlier)) &&
+		    strcmp(group->controller_dir[earlier], group->controller_dir[c]) == 0)
+			return true;
+	return false;
+}
+
+/* v1: call for each distinct directory of the cgroup. */
+#define for_each_v1_dir(group, c)                                                   \
+	for (int c = 0; c < CGROUP_CONTROLLER_COUNT; c++)                           \
+		if (((group)->available & (1u << c)) && !same_dir_as_earlier(group, c))
+
+/* mkdir, but an existing directory is fine. Returns 1 if it made it. */
+static int make_dir_if_missing(const char *dir)
+{
+	if (mkdir(dir, 0755) == 0)
+		return 1;
+	if (errno == EEXIST)
+		return 0;
+	return fail_errno("mkdir %s", dir);
+}
+
+/* Make every parent directory of leaf (not leaf itself). */
+static int make_parents(const char *leaf)
+{
+	char dir[CGROUP_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", leaf);
+	for (char *slash = dir + strlen(CGROUP_ROOT) + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
+		*slash = '\0';
+		int made = make_dir_if_missing(dir);
+		*slash = '/';
+		if (made < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* v2: let the children of dir use controller name, if the kernel offers
+ * it there and it is not enabled yet. */
+static int enable_controller(const char *dir, const char *name)
+{
+	char available[256], enabled[256], path[CGROUP_PATH_MAX], request[32];
+
+	if (join_path(path, dir, "cgroup.controllers") != 0 ||
+	    read_file(path, available, sizeof available) < 0)
+		return -1;
+	if (!has_word(available, name))
+		return 0;
+	if (join_path(path, dir, "cgroup.subtree_control") != 0 ||
+	    read_file(path, enabled, sizeof enabled) < 0)
+		return -1;
+	if (has_word(enabled, name))
+		return 0;
+	snprintf(request, sizeof request, "+%s", name);
+	FILE *stream = fopen(path, "we");
+	if (stream == NULL)
+		return fail_errno("open %s", path);
+	int failed = fputs(request, stream) < 0;
+	failed |= fclose(stream) != 0;
+	if (failed) {
+		if (errno == EBUSY)
+			return fail_errno("write %s to %s (it holds processes, and a cgroup with "
+					  "controllers enabled for children cannot)", request, path);
+		return fail_errno("write %s to %s", request, path);
+	}
+	return 0;
+}
+
+// tag::create[]
+int cgroup_create(const struct cgroup *group)
+{
+	// BEGIN SOLUTION 05.2: make the cgroup and enable its controllers
+	// HINT: v2: walk from CGROUP_ROOT down to the parent of group->unified_dir; in each
+	// HINT: directory write "+memory", "+pids", "+cpu" to cgroup.subtree_control (only those
+	// HINT: its cgroup.controllers lists: enable_controller does one), then mkdir(2) the
+	// HINT: next part (EEXIST is fine). Finally mkdir the cgroup itself (EEXIST is an error).
+	// HINT: v1: for_each_v1_dir: make_parents, then mkdir each controller_dir; on failure
+	// HINT: rmdir the ones you made.
+	if (group->mode == CGROUP_MODE_V2) {
+		char dir[CGROUP_PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", group->unified_dir);
+		/* Each ancestor passes the controllers on to its children:
+		 * a controller reaches our cgroup only if every cgroup above
+		 * it lists the controller in cgroup.subtree_control. */
+		char *next = dir + strlen(CGROUP_ROOT);
+		for (;;) {
+			*next = '\0';
+			for (int c = CGROUP_MEMORY; c <= CGROUP_CPU; c++)
+				if (enable_controller(dir, cgroup_controller_name(c)) != 0)
+					return -1;
+			*next = '/';
+			char *slash = strchr(next + 1, '/');
+			if (slash == NULL)
+				break;
+			*slash = '\0';
+			int made = make_dir_if_missing(dir);
+			*slash = '/';
+			if (made < 0)
+				return -1;
+			next = slash;
+		}
+		if (mkdir(group->unified_dir, 0755) != 0)
+			return fail_errno("mkdir %s", group->unified_dir);
+		return 0;
+	}
+	/* v1: the same path in every controller's hierarchy. */
+	for_each_v1_dir(group, c) {
+		int failed = make_parents(group->controller_dir[c]) != 0;
+		if (!failed && mkdir(group->controller_dir[c], 0755) != 0)
+			failed = fail_errno("mkdir %s", group->controller_dir[c]);
+		if (failed) {
+			int saved_errno = errno;
+			/* Undo: remove the directories made so far. */
+			for (int made = 0; made < c; made++)
+				if ((group->available & (1u << made)) && !same_dir_as_earlier(group, made))
+					rmdir(group->controller_dir[made]);
+			errno = saved_errno;
+			return -1;
+		}
+	}
+	return 0;
+	// END SOLUTION
+	// STUB: return lab_todo("05.2");
+}
+// end::create[]
+
+/* "max" or the number, as v2's files spell a limit. */
+static const char *v2_limit_text(long long value, char *buf, size_t size)
+{
+	if (value == CGROUP_LIMIT_UNLIMITED)
+		snprintf(buf, size, "max");
+	else
+		snprintf(buf, size, "%lld", value);
+	return buf;
+}
+
+static int require_controller(const struct cgroup *group, enum cgroup_controller c)
+{
+	if (group->available & (1u << c))
+		return 0;
+	errno = ENODEV;
+	return fail_msg("cgroup %s: the %s controller is not available on this machine (%s)",
+			group->relative_path, cgroup_controller_name(c), cgroup_mode_name(group->mode));
+}
+
+// tag::set-limits[]
+int cgroup_set_limits(const struct cgroup *group, const struct cgroup_limits *limits)
+{
+	bool set_memory = limits->memory_max_bytes != CGROUP_LIMIT_UNCHANGED;
+	bool set_pids = limits->pids_max != CGROUP_LIMIT_UNCHANGED;
+	bool set_cpu = limits->cpu_quota_us != CGROUP_LIMIT_UNCHANGED;
+	char text[64];
+
+	/* Check every controller before writing anything, so a missing one
+	 * does not leave half the limits set. */
+	if ((set_memory && require_controller(group, CGROUP_MEMORY) != 0) ||
+	    (set_pids && require_controller(group, CGROUP_PIDS) != 0) ||
+	    (set_cpu && require_controller(group, CGROUP_CPU) != 0))
+		return -1;
+	// BEGIN SOLUTION 05.3: write the limits into the controllers' files
+	// HINT: v2, in group->unified_dir: memory.max ("max" or bytes), pids.max ("max" or a
+	// HINT: count), cpu.max ("QUOTA PERIOD" or "max PERIOD"); with a memory limit also
+	// HINT: memory.swap.max "0" if that file exists (knob_exists). v1, in controller_dir[...]:
+	// HINT: memory.limit_in_bytes (-1 = none), pids.max, cpu.cfs_period_us then
+	// HINT: cpu.cfs_quota_us (-1 = none). write_knob(dir, file, text) writes one.
+	if (group->mode == CGROUP_MODE_V2) {
+		const char *dir = group->unified_dir;
+		if (set_memory) {
+			if (write_knob(dir, "memory.max",
+				       v2_limit_text(limits->memory_max_bytes, text, sizeof text)) != 0)
+				return -1;
+			/* Without this, a machine with swap would page the
+			 * process out instead of stopping it at the limit. */
+			if (knob_exists(dir, "memory.swap.max") &&
+			    write_knob(dir, "memory.swap.max",
+				       limits->memory_max_bytes == CGROUP_LIMIT_UNLIMITED ? "max" : "0") != 0)
+				return -1;
+		}
+		if (set_pids &&
+		    write_knob(dir, "pids.max", v2_limit_text(limits->pids_max, text, sizeof text)) != 0)
+			return -1;
+		if (set_cpu) {
+			/* One file, two numbers: "50000 100000" is at most
+			 * 50 ms of CPU time in every 100 ms. */
+			char quota[32];
+			snprintf(text, sizeof text, "%s %lld",
+				 v2_limit_text(limits->cpu_quota_us, quota, sizeof quota), limits->cpu_period_us);
+			if (write_knob(dir, "cpu.max", text) != 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (set_memory) {
+		snprintf(text, sizeof text, "%lld",
+			 limits->memory_max_bytes == CGROUP_LIMIT_UNLIMITED ? -1 : limits->memory_max_bytes);
+		if (write_knob(group->controller_dir[CGROUP_MEMORY], "memory.limit_in_bytes", text) != 0)
+			return -1;
+	}
+	if (set_pids && write_knob(group->controller_dir[CGROUP_PIDS], "pids.max",
+				   v2_limit_text(limits->pids_max, text, sizeof text)) != 0)
+		return -1;
+	if (set_cpu) {
+		/* Two files; the period first, as the quota is counted in it. */
+		snprintf(text, sizeof text, "%lld", limits->cpu_period_us);
+		if (write_knob(group->controller_dir[CGROUP_CPU], "cpu.cfs_period_us", text) != 0)
+			return -1;
+		snprintf(text, sizeof text, "%lld",
+			 limits->cpu_quota_us == CGROUP_LIMIT_UNLIMITED ? -1 : limits->cpu_quota_us);
+		if (write_knob(group->controller_dir[CGROUP_CPU], "cpu.cfs_quota_us", text) != 0)
+			return -1;
+	}
+	return 0;
+	// END SOLUTION
+	// STUB: return lab_todo("05.3");
+}
+// end::set-limits[]
+
+// tag::attach[]
+int cgroup_attach(const struct cgroup *group, pid_t pid)
+{
+	char text[32];
+	snprintf(text, sizeof text, "%d", pid == 0 ? (int)getpid() : (int)pid);
+	// BEGIN SOLUTION 05.4: move a process into the cgroup
+	// HINT: write the pid (text) into cgroup.procs: once on v2 (group->unified_dir), and in
+	// HINT: every hierarchy on v1 (for_each_v1_dir, group->controller_dir[c]), since a v1
+	// HINT: process belongs to one cgroup per hierarchy.
+	if (group->mode == CGROUP_MODE_V2)
+		return write_knob(group->unified_dir, "cgroup.procs", text);
+	for_each_v1_dir(group, c)
+		if (write_knob(group->controller_dir[c], "cgroup.procs", text) != 0)
+			return -1;
+	return 0;
+	// END SOLUTION
+	// STUB: return lab_todo("05.4");
+}
+// end::attach[]
+
+/* v1's "no limit" is a huge number; call it unlimited. */
+static long long v1_limit(long long value)
+{
+	return value >= V1_UNLIMITED_THRESHOLD ? CGROUP_LIMIT_UNLIMITED : value;
+}
+
+/* The cgroup's main directory: v2's one, or the first v1 hierarchy's. */
+static const char *main_dir(const struct cgroup *group)
+{
+	if (group->mode == CGROUP_MODE_V2)
+		return group->unified_dir;
+	for (int c = 0; c < CGROUP_CONTROLLER_COUNT; c++)
+		if (group->available & (1u << c))
+			return group->controller_dir[c];
+	return "";
+}
+
+// tag::read-stats[]
+int cgroup_read_stats(const struct cgroup *group, struct cgroup_stats *stats)
+{
+	/* Unknown until read: a kernel without the file leaves -1. */
+	memset(stats, 0xff, sizeof *stats);
+	if (access(main_dir(group), F_OK) != 0)
+		return fail_errno("cgroup %s", main_dir(group));
+	// BEGIN SOLUTION 05.5: read what the cgroup used
+	// HINT: read_number_quietly(dir, file) reads a one-number file, read_keyed_quietly(dir,
+	// HINT: file, key) one "key value" line; both give -1 for a missing file. v2 (unified_dir):
+	// HINT: memory.current, memory.peak, memory.max, memory.events (max, oom_kill), pids.current,
+	// HINT: pids.peak, pids.max, pids.events (max), cpu.stat (usage_usec, nr_periods,
+	// HINT: nr_throttled, throttled_usec). v1: memory.usage_in_bytes, memory.max_usage_in_bytes,
+	// HINT: memory.limit_in_bytes (v1_limit), memory.failcnt, memory.oom_control (oom_kill), the
+	// HINT: same pids files, cpuacct.usage and cpu.stat throttled_time (nanoseconds: / 1000).
+	if (group->mode == CGROUP_MODE_V2) {
+		const char *dir = group->unified_dir;
+		stats->memory_current_bytes = read_number_quietly(dir, "memory.current");
+		/* memory.peak appeared in Linux 5.19. */
+		stats->memory_peak_bytes = read_number_quietly(dir, "memory.peak");
+		stats->memory_max_bytes = read_number_quietly(dir, "memory.max");
+		/* "max": how often the limit was hit; "oom_kill": processes
+		 * the OOM killer ended in this cgroup. */
+		stats->memory_limit_hits = read_keyed_quietly(dir, "memory.events", "max");
+		stats->oom_kills = read_keyed_quietly(dir, "memory.events", "oom_kill");
+		stats->pids_current = read_number_quietly(dir, "pids.current");
+		stats->pids_peak = read_number_quietly(dir, "pids.peak");
+		stats->pids_max = read_number_quietly(dir, "pids.max");
+		stats->pids_fork_refusals = read_keyed_quietly(dir, "pids.events", "max");
+		/* cpu.stat's usage is always there; the throttling lines
+		 * only with the cpu controller enabled. */
+		stats->cpu_usage_us = read_keyed_quietly(dir, "cpu.stat", "usage_usec");
+		stats->cpu_periods = read_keyed_quietly(dir, "cpu.stat", "nr_periods");
+		stats->cpu_throttled_periods = read_keyed_quietly(dir, "cpu.stat", "nr_throttled");
+		stats->cpu_throttled_us = read_keyed_quietly(dir, "cpu.stat", "throttled_usec");
+		return 0;
+	}
+	if (group->available & (1u << CGROUP_MEMORY)) {
+		const char *dir = group->controller_dir[CGROUP_MEMORY];
+		stats->memory_current_bytes = read_number_quietly(dir, "memory.usage_in_bytes");
+		stats->memory_peak_bytes = read_number_quietly(dir, "memory.max_usage_in_bytes");
+		stats->memory_max_bytes = v1_limit(read_number_quietly(dir, "memory.limit_in_bytes"));
+		stats->memory_limit_hits = read_number_quietly(dir, "memory.failcnt");
+		stats->oom_kills = read_keyed_quietly(dir, "memory.oom_control", "oom_kill");
+	}
+	if (group->available & (1u << CGROUP_PIDS)) {
+		const char *dir = group->controller_dir[CGROUP_PIDS];
+		stats->pids_current = read_number_quietly(dir, "pids.current");
+		stats->pids_peak = read_number_quietly(dir, "pids.peak");
+		stats->pids_max = read_number_quietly(dir, "pids.max");
+		stats->pids_fork_refusals = read_keyed_quietly(dir, "pids.events", "max");
+	}
+	if (group->available & (1u << CGROUP_CPUACCT)) {
+		long long nanoseconds = read_number_quietly(group->controller_dir[CGROUP_CPUACCT],
+							    "cpuacct.usage");
+		stats->cpu_usage_us = nanoseconds < 0 ? -1 : nanoseconds / 1000;
+	}
+	if (group->available & (1u << CGROUP_CPU)) {
+		const char *dir = group->controller_dir[CGROUP_CPU];
+		stats->cpu_periods = read_keyed_quietly(dir, "cpu.stat", "nr_periods");
+		stats->cpu_throttled_periods = read_keyed_quietly(dir, "cpu.stat", "nr_throttled");
+		long long nanoseconds = read_keyed_quietly(dir, "cpu.stat", "throttled_time");
+		stats->cpu_throttled_us = nanoseconds < 0 ? -1 : nanoseconds / 1000;
+	}
+	return 0;
+	// END SOLUTION
+	// STUB: return lab_todo("05.5");
+}
+// end::read-stats[]
+
+/* Wait until dir/file holds expected (v1 freezer.state), or its key has
+ * the value (v2 cgroup.events "frozen 1"). Bounded. */
+static int wait_for_state(const char *dir, const char *file, const char *key, long long value,
+			  const char *expected)
+{
+	char path[CGROUP_PATH_MAX], text[64];
+	if (join_path(path, dir, file) != 0)
+		return -1;
+	for (int step = 0; step < WAIT_STEPS; step++) {
+		if (key != NULL) {
+			if (read_keyed_quietly(dir, file, key) == value)
+				return 0;
+		} else if (read_file(path, text, sizeof text) >= 0 && strcmp(text, expected) == 0) {
+			return 0;
+		}
+		sleep_one_step();
+	}
+	errno = ETIMEDOUT;
+	return fail_errno("wait for %s to show %s %s", path, key ? key : expected, key ? (value ? "1" : "0") : "");
+}
+
+// tag::freeze[]
+int cgroup_freeze(const struct cgroup *group, bool frozen)
+{
+	// BEGIN SOLUTION 05.6: freeze and thaw the cgroup
+	// HINT: v2: write "1" or "0" to cgroup.freeze, then wait (wait_for_state) until
+	// HINT: cgroup.events shows "frozen 1" or "frozen 0". v1: the freezer hierarchy
+	// HINT: (controller_dir[CGROUP_FREEZER], require_controller first): write "FROZEN" or
+	// HINT: "THAWED" to freezer.state and wait until it reads back the same (not FREEZING).
+	if (group->mode == CGROUP_MODE_V2) {
+		if (write_knob(group->unified_dir, "cgroup.freeze", frozen ? "1" : "0") != 0)
+			return -1;
+		/* The write only asks; cgroup.events says when every task
+		 * has stopped. */
+		return wait_for_state(group->unified_dir, "cgroup.events", "frozen", frozen, NULL);
+	}
+	if (require_controller(group, CGROUP_FREEZER) != 0)
+		return -1;
+	const char *dir = group->controller_dir[CGROUP_FREEZER];
+	const char *state = frozen ? "FROZEN" : "THAWED";
+	if (write_knob(dir, "freezer.state", state) != 0)
+		return -1;
+	/* It reads FREEZING until the last task is stopped. */
+	return wait_for_state(dir, "freezer.state", NULL, 0, state);
+	// END SOLUTION
+	// STUB: return lab_todo("05.6");
+}
+// end::freeze[]
+
+/* SIGKILL every process listed in dir/cgroup.procs. Returns how many
+ * were listed, or -1. */
+static int kill_listed_processes(const char *dir)
+{
+	char path[CGROUP_PATH_MAX];
+	int pid, listed = 0;
+
+	if (join_path(path, dir, "cgroup.procs") != 0)
+		return -1;
+	FILE *procs = fopen(path, "re");
+	if (procs == NULL)
+		return errno == ENOENT ? 0 : fail_errno("open %s", path);
+	while (fscanf(procs, "%d", &pid) == 1) {
+		listed++;
+		if (kill(pid, SIGKILL) != 0 && errno != ESRCH)
+			warn_msg("kill %d in %s: %s", pid, dir, strerror(errno));
+	}
+	fclose(procs);
+	return listed;
+}
+
+// tag::kill-all[]
+/* End every process in the cgroup, without racing against new ones. */
+static int kill_every_process(const struct cgroup *group)
+{
+	// BEGIN SOLUTION 05.7: end what is left and remove the cgroup
+	// HINT: v2 with a cgroup.kill file (Linux >= 5.14): write "1" to it: the kernel kills
+	// HINT: every process, even those being forked. Otherwise (and on v1): freeze the cgroup
+	// HINT: so nothing can fork, kill_listed_processes in each directory, then thaw it so
+	// HINT: the SIGKILLs are delivered. Without a freezer, just kill what is listed.
+	if (group->mode == CGROUP_MODE_V2 && knob_exists(group->unified_dir, "cgroup.kill"))
+		return write_knob(group->unified_dir, "cgroup.kill", "1");
+	/* A process that forks while we read the list would escape a plain
+	 * kill loop: a frozen cgroup cannot fork. */
+	bool can_freeze = group->mode == CGROUP_MODE_V2 || (group->available & (1u << CGROUP_FREEZER));
+	bool frozen = can_freeze && cgroup_freeze(group, true) == 0;
+	int result = 0;
+	if (group->mode == CGROUP_MODE_V2) {
+		result = kill_listed_processes(group->unified_dir) < 0 ? -1 : 0;
+	} else {
+		for_each_v1_dir(group, c)
+			if (kill_listed_processes(group->controller_dir[c]) < 0)
+				result = -1;
+	}
+	/* Frozen tasks die only once thawed. */
+	if (frozen && cgroup_freeze(group, false) != 0)
+		result = -1;
+	return result;
+	// END SOLUTION
+	// STUB: return lab_todo("05.7");
+}
+// end::kill-all[]
+
+// tag::destroy[]
+int cgroup_destroy(const struct cgroup *group)
+{
+	const char *dirs[CGROUP_CONTROLLER_COUNT];
+	int dir_count = 0;
+
+	/* The directories that exist: after a crash, only some may. */
+	if (group->mode == CGROUP_MODE_V2) {
+		if (access(group->unified_dir, F_OK) == 0)
+			dirs[dir_count++] = group->unified_dir;
+	} else {
+		for_each_v1_dir(group, c)
+			if (access(group->controller_dir[c], F_OK) == 0)
+				dirs[dir_count++] = group->controller_dir[c];
+	}
+	if (dir_count == 0) {
+		errno = ENOENT;
+		return fail_errno("destroy cgroup %s", group->relative_path);
+	}
+	// BEGIN SOLUTION 05.7: end what is left and remove the cgroup
+	// HINT: loop a bounded number of times (WAIT_STEPS, sleep_one_step between tries):
+	// HINT: kill_every_process (at the first try and every 50th), then rmdir(2) each of
+	// HINT: dirs[0..dir_count) not yet removed; ENOENT counts as removed, EBUSY means a
+	// HINT: process is still exiting. Return 0 once all are gone; report the rmdir error.
+	int removed = 0;
+	for (int attempt = 0; attempt < WAIT_STEPS; attempt++) {
+		/* Kill again now and then: a process can still be on its way
+		 * in (attached by someone else) while we wait. */
+		if (attempt % 50 == 0 && kill_every_process(group) != 0)
+			return -1;
+		removed = 0;
+		for (int i = 0; i < dir_count; i++) {
+			/* rmdir succeeds only on an empty cgroup: no processes,
+			 * no children. Its control files need no deleting. */
+			if (rmdir(dirs[i]) == 0 || errno == ENOENT)
+				removed++;
+			else if (errno != EBUSY)
+				return fail_errno("rmdir %s", dirs[i]);
+		}
+		if (removed == dir_count)
+			return 0;
+		sleep_one_step();
+	}
+	errno = EBUSY;
+	return fail_errno("rmdir %s (processes still inside after %d s)", dirs[0],
+			  WAIT_STEPS * (int)(WAIT_STEP_NS / 1000000) / 1000);
+	// END SOLUTION
+	// STUB: return lab_todo("05.7");
+}
+// end::destroy[]
