@@ -150,6 +150,17 @@ static int prepare_mounts(const struct pidns_config *config)
 }
 // end::prepare-mounts[]
 
+/* Give every signal its default action back. A disposition set to
+ * "ignore" survives exec: a shell starts background jobs with SIGINT
+ * ignored, and a command that inherited that could never be stopped with
+ * the SIGINT we forward. (Handlers are reset by exec anyway.) */
+static void reset_signal_actions(void)
+{
+	for (int signal = 1; signal < NSIG; signal++)
+		if (signal != SIGKILL && signal != SIGSTOP)
+			sigaction(signal, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
+}
+
 // tag::exec-command[]
 /* Become the command. Never returns: 126 when it cannot be executed,
  * 127 when it is not found, 125 when before_exec fails. */
@@ -160,6 +171,7 @@ static __attribute__((noreturn)) void exec_command(const struct pidns_config *co
 		child_exit(EXIT_SETUP_FAILED);
 	/* The mask is inherited across exec: a command started with SIGTERM
 	 * blocked would never see the SIGTERM we forward to it. */
+	reset_signal_actions();
 	pidns_signals_restore(saved_mask);
 	close_fds_from(3 + config->preserve_fds);
 	fflush(NULL);

@@ -1,0 +1,304 @@
+#!/usr/bin/env bats
+# Chapter 02: PID, mount, UTS and IPC namespaces, and the init that PID 1
+# must be, seen from inside (the probe) and from the host (/proc).
+
+load helpers
+load helpers/02-pid-namespace
+
+setup() {
+	requires root
+	require_program pidns
+	PROBE=$ROOTFS/bin/probe
+}
+
+# Start pidns in the background with its output in $OUT; the command
+# touches $READY once it is running. Sets PIDNS_PID.
+start_pidns() {
+	OUT=$BATS_TEST_TMPDIR/out
+	READY=$BATS_TEST_TMPDIR/ready
+	rm -f "$READY"
+	start_background "$OUT" "$BIN/pidns" "$@"
+	PIDNS_PID=$BG_PID
+}
+
+wait_ready() {
+	wait_until 5 test -e "$READY" || fail "the command never started: $(cat "$OUT")"
+}
+
+# ---------------------------------------------------------------- 02.1
+
+# bats test_tags=ex:02_1
+@test "02.1 in a new PID namespace the command is PID 1 and has no parent in sight" {
+	# --pid alone: no mount namespace, so the host's files (and probe) are used.
+	run "$BIN/pidns" --pid --no-init -- "$PROBE" id ns
+	assert_success
+	assert_line "pid=1"
+	assert_line "ppid=0"
+	local host_pid_ns
+	host_pid_ns=$("$PROBE" ns | probe_value ns.pid)
+	refute_line "ns.pid=$host_pid_ns"
+}
+
+# bats test_tags=ex:02_1
+@test "02.1 only the namespaces asked for are new: the rest are the host's" {
+	local host inside type
+	host=$("$PROBE" ns)
+	run "$BIN/pidns" --pid --uts --ipc --no-init -- "$PROBE" ns
+	assert_success
+	inside=$output
+	for type in pid uts ipc; do
+		[[ $(probe_value "ns.$type" <<<"$inside") != $(probe_value "ns.$type" <<<"$host") ]] ||
+			fail "ns.$type is the host's: $inside"
+	done
+	for type in mnt net user cgroup; do
+		assert_equal "$(probe_value "ns.$type" <<<"$inside")" "$(probe_value "ns.$type" <<<"$host")"
+	done
+}
+
+# bats test_tags=ex:02_1
+@test "02.1 the host sees the same process under its own PID (NSpid)" {
+	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	local child
+	child=$(children_of "$PIDNS_PID")
+	[[ -n $child ]] || fail "pidns has no child"
+	run grep '^NSpid:' "/proc/$child/status"
+	assert_output --regexp "^NSpid:[[:space:]]+$child[[:space:]]+1$"
+	# SIGKILL reaches a PID 1 from its parent namespace.
+	kill -KILL "$child"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 137
+}
+
+# bats test_tags=ex:02_1
+@test "02.1 a SysV shared memory segment made on the host is invisible with --ipc" {
+	requires ipcmk ipcs ipcrm
+	local shmid
+	shmid=$(ipcmk -M 4096 | awk '{ print $NF }')
+	defer ipcrm -m "$shmid"
+	# Without --ipc the segment is shared with the host...
+	run "$BIN/pidns" --pid --no-init -- ipcs -m
+	assert_success
+	assert_line --regexp "^0x[0-9a-f]+ +$shmid "
+	# ...with --ipc the namespace has none at all.
+	run "$BIN/pidns" --pid --ipc --no-init -- ipcs -m
+	assert_success
+	assert_output --partial "Shared Memory Segments"
+	refute_line --regexp "^0x[0-9a-f]+ +$shmid "
+	refute_line --regexp "^0x"
+}
+
+# ---------------------------------------------------------------- 02.2
+
+# bats test_tags=ex:02_2
+@test "02.2 a fresh /proc shows only the container's processes" {
+	run "$BIN/pidns" --root "$ROOTFS" -- /bin/probe procs
+	assert_success
+	assert_output "procs=1 2"
+	run "$BIN/pidns" --root "$ROOTFS" --no-init -- /bin/probe procs
+	assert_success
+	assert_output "procs=1"
+	assert_nothing_mounted_under "$ROOTFS"
+}
+
+# bats test_tags=ex:02_2
+@test "02.2 without a new root, /proc is replaced only inside; the host's is untouched" {
+	local before
+	before=$(findmnt -n -o TARGET,SOURCE,FSTYPE /proc)
+	run "$BIN/pidns" --pid --mount -- "$PROBE" procs
+	assert_success
+	assert_output "procs=1 2"
+	assert_equal "$(findmnt -n -o TARGET,SOURCE,FSTYPE /proc)" "$before"
+	# The host's /proc still lists the host's processes.
+	[[ -d /proc/$$ ]] || fail "the host's /proc lost this shell"
+}
+
+# bats test_tags=ex:02_2
+@test "02.2 by default pid, mnt, uts and ipc namespaces are all new, and ps sees two processes" {
+	local host inside type
+	host=$("$PROBE" ns)
+	run "$BIN/pidns" --root "$ROOTFS" -- /bin/probe ns
+	assert_success
+	inside=$output
+	for type in pid mnt uts ipc; do
+		[[ $(probe_value "ns.$type" <<<"$inside") != $(probe_value "ns.$type" <<<"$host") ]] ||
+			fail "ns.$type is the host's: $inside"
+	done
+	assert_equal "$(probe_value ns.net <<<"$inside")" "$(probe_value ns.net <<<"$host")"
+	run "$BIN/pidns" --root "$ROOTFS" -- /bin/ps -o pid,comm
+	assert_success
+	assert_line --regexp '^ +1 pidns$'
+	assert_line --regexp '^ +2 ps$'
+	[[ ${#lines[@]} -eq 3 ]] || fail "expected a header and two processes: $output"
+}
+
+# ---------------------------------------------------------------- 02.3
+
+# bats test_tags=ex:02_3
+@test "02.3 the hostname differs inside and is unchanged on the host" {
+	local name before
+	name=$(unique_name cfs-box-)
+	before=$(hostname)
+	run "$BIN/pidns" --uts --hostname "$name" --no-init -- "$PROBE" id
+	assert_success
+	assert_line "hostname=$name"
+	assert_equal "$(hostname)" "$before"
+	[[ $name != "$before" ]]
+}
+
+# bats test_tags=ex:02_2,ex:02_3
+@test "02.3 the hostname is set in a full container too" {
+	local name
+	name=$(unique_name cfs-box-)
+	run "$BIN/pidns" --root "$ROOTFS" --hostname "$name" -- /bin/hostname
+	assert_success
+	assert_output "$name"
+}
+
+# ---------------------------------------------------------------- 02.4
+
+# bats test_tags=ex:02_4
+@test "02.4 orphaned grandchildren are reaped by the init: no zombie is left" {
+	# Each (sleep &) subshell exits at once: its sleep is orphaned, and
+	# the kernel hands it to PID 1 of the namespace. The command itself
+	# then becomes a sleep that never reaps anything.
+	start_pidns --pid -- /bin/sh -c \
+		'(sleep 0.2 &); (sleep 0.2 &); (sleep 0.2 &); touch "$1"; exec sleep 2' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	sleep 0.8
+	[[ -n $(process_state "$PIDNS_PID") && $(process_state "$PIDNS_PID") != Z ]] ||
+		fail "pidns is gone already: $(cat "$OUT")"
+	# The init (PID 1 inside) and the command are there...
+	(($(descendants_of "$PIDNS_PID" | wc -l) >= 2)) || fail "no init and command under pidns"
+	# ...and the orphans, dead by now, have been reaped.
+	assert_equal "$(zombies_under "$PIDNS_PID")" ""
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 0
+}
+
+# bats test_tags=ex:02_4
+@test "02.4 the namespace dies with its PID 1: a background process does not outlive the command" {
+	local ns
+	run "$BIN/pidns" --pid -- /bin/sh -c 'sleep 30 & readlink /proc/self/ns/pid; exit 3'
+	assert_equal "$status" 3
+	ns=${output#pid:[}
+	ns=${ns%]}
+	[[ $ns =~ ^[0-9]+$ ]] || fail "no namespace inode in: $output"
+	wait_until 5 test -z "$(processes_in_pid_namespace "$ns")"
+}
+
+@test "without an init, PID 1 (the command) leaves its orphans as zombies" {
+	start_pidns --pid --no-init -- /bin/sh -c \
+		'(sleep 0.2 &); (sleep 0.2 &); touch "$1"; exec sleep 2' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	sleep 0.8
+	(($(zombies_under "$PIDNS_PID" | wc -l) == 2)) ||
+		fail "expected 2 zombies, got: $(zombies_under "$PIDNS_PID")"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 0
+}
+
+# ---------------------------------------------------------------- 02.5
+
+# bats test_tags=ex:02_5
+@test "02.5 SIGTERM to pidns stops the command and the exit status is 143" {
+	start_pidns --pid -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	kill -TERM "$PIDNS_PID"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 143
+}
+
+# bats test_tags=ex:02_5
+@test "02.5 SIGINT gives 130, in a full container too" {
+	local rootfs
+	rootfs=$(rootfs_copy)
+	start_pidns --root "$rootfs" -- /bin/sh -c 'touch /tmp/ready; exec sleep 10'
+	READY=$rootfs/tmp/ready
+	wait_ready
+	kill -INT "$PIDNS_PID"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 130
+}
+
+# bats test_tags=ex:02_5
+@test "02.5 a command that traps a signal receives it and chooses its exit status" {
+	start_pidns --pid -- /bin/sh -c \
+		'trap "echo got USR1; exit 7" USR1; touch "$1"; while :; do sleep 0.1; done' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	kill -USR1 "$PIDNS_PID"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 7
+	assert_equal "$(cat "$OUT")" "got USR1"
+}
+
+@test "without an init, PID 1 ignores a SIGTERM it has no handler for" {
+	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	wait_ready
+	local child
+	child=$(children_of "$PIDNS_PID")
+	defer kill -KILL "$child"
+	kill -TERM "$PIDNS_PID"
+	sleep 0.5
+	assert_equal "$(process_state "$child")" S
+	kill -KILL "$child"
+	wait_for_exit "$PIDNS_PID" 5
+	assert_equal "$EXIT_STATUS" 137
+}
+
+# ---------------------------------------------------------------- errors
+
+@test "pidns: an unknown option is one line and exit 2" {
+	run "$BIN/pidns" --bogus /bin/true
+	assert_equal "$status" 2
+	assert_one_error_line
+	assert_output "pidns: unknown option --bogus (try pidns --help)"
+	run "$BIN/pidns" --root
+	assert_equal "$status" 2
+	assert_one_error_line
+}
+
+@test "pidns: options that need a namespace that was not asked for are refused" {
+	run "$BIN/pidns" --pid --hostname box /bin/true
+	assert_equal "$status" 2
+	assert_output "pidns: --hostname needs --uts (try pidns --help)"
+	run "$BIN/pidns" --pid --root "$ROOTFS" /bin/true
+	assert_equal "$status" 2
+	assert_output "pidns: --root needs --mount (try pidns --help)"
+}
+
+@test "pidns: a missing rootfs is one clear line, exit 125, nothing mounted" {
+	run "$BIN/pidns" --root "$BATS_TEST_TMPDIR/no-such-dir" /bin/true
+	assert_equal "$status" 125
+	assert_one_error_line
+	assert_output "pidns: rootfs $BATS_TEST_TMPDIR/no-such-dir: No such file or directory"
+	assert_nothing_mounted_under "$BATS_TEST_TMPDIR"
+}
+
+@test "pidns: a command not found is one line, exit 127, no process or mount left" {
+	local missing
+	missing=/bin/$(unique_name cfs-missing-)
+	run -127 "$BIN/pidns" --root "$ROOTFS" "$missing"
+	assert_one_error_line
+	assert_output "pidns: exec $missing: No such file or directory"
+	assert_nothing_mounted_under "$ROOTFS"
+	run pgrep -f -- "$missing"
+	assert_failure
+}
+
+@test "pidns: a failure inside the child (a root without /proc) is one line, exit 125" {
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run "$BIN/pidns" --root "$BATS_TEST_TMPDIR/empty" /bin/true
+	assert_equal "$status" 125
+	assert_one_error_line
+	assert_output "pidns: mount proc on /proc: No such file or directory"
+	assert_nothing_mounted_under "$BATS_TEST_TMPDIR"
+}
+
+@test "pidns: the command's exit status comes back, and --help works" {
+	run "$BIN/pidns" --root "$ROOTFS" -- /bin/sh -c 'exit 42'
+	assert_equal "$status" 42
+	run "$BIN/pidns" --help
+	assert_success
+	assert_output --partial "usage: pidns"
+}

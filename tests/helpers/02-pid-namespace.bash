@@ -1,0 +1,64 @@
+# 02-pid-namespace.bash: helpers for tests/02-pid-namespace.bats, to look
+# at a process tree from the host. Load with `load helpers/02-pid-namespace`.
+
+# children_of PID: the PIDs of PID's children (host view), one a line.
+children_of() {
+	local task
+	for task in /proc/"$1"/task/*; do
+		tr ' ' '\n' <"$task/children" 2>/dev/null || true
+	done | grep -v '^$' || true
+}
+
+# descendants_of PID: every process below PID (host view), one a line.
+descendants_of() {
+	local child
+	for child in $(children_of "$1"); do
+		echo "$child"
+		descendants_of "$child"
+	done
+}
+
+# process_state PID: the one-letter state (R S D Z T ...), empty if gone.
+process_state() {
+	local stat
+	stat=$(cat /proc/"$1"/stat 2>/dev/null) || return 0
+	# The command name may hold spaces: the state follows its ")".
+	stat=${stat##*) }
+	echo "${stat%% *}"
+}
+
+# zombies_under PID: the descendants of PID that are zombies.
+zombies_under() {
+	local pid
+	for pid in $(descendants_of "$1"); do
+		if [[ $(process_state "$pid") == Z ]]; then echo "$pid"; fi
+	done
+}
+
+# wait_for_exit PID SECONDS: wait until our background child PID has
+# exited (or fail after SECONDS), reap it and set EXIT_STATUS.
+wait_for_exit() {
+	local pid=$1 deadline=$((SECONDS + $2)) state
+	while :; do
+		state=$(process_state "$pid")
+		[[ -z $state || $state == Z ]] && break
+		if ((SECONDS >= deadline)); then
+			echo "process $pid still runs after $2 s" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	EXIT_STATUS=0
+	wait "$pid" || EXIT_STATUS=$?
+}
+
+# processes_in_pid_namespace INODE: host PIDs whose PID namespace is INODE.
+processes_in_pid_namespace() {
+	local link
+	for link in /proc/[0-9]*/ns/pid; do
+		if [[ $(readlink "$link" 2>/dev/null) == "pid:[$1]" ]]; then
+			link=${link#/proc/}
+			echo "${link%%/*}"
+		fi
+	done
+}
