@@ -1,0 +1,187 @@
+/* container.h: a container's lifecycle and its state directory (chapter 08).
+ *
+ * The OCI lifecycle (runtime.md of the runtime specification):
+ *
+ *   create  ROOT/ID/ is made (mkdir: the uniqueness lock), state.json is
+ *           written with status "creating", the exec fifo is made, then
+ *           the container's first process is cloned into new namespaces.
+ *           It sets up its root, mounts, hostname, ... and blocks opening
+ *           the exec fifo. The runtime records "created" and exits; the
+ *           process waits, reparented to the host's init.
+ *   start   opens the fifo: the process is released and execs the
+ *           program of config.json. Status "running".
+ *   kill    sends a signal to that process.
+ *   delete  removes ROOT/ID once the process is gone ("stopped"), or
+ *           kills it first with --force, from any partial state.
+ *
+ * Between create and start the container exists but runs nothing: that
+ * is when a network is plugged into its namespace (chapter 04).
+ *
+ * Read: runtime.md of the OCI runtime specification, clone(2), fifo(7),
+ * pivot_root(2), mount(2), kill(2), proc(5) (/proc/PID/stat), rename(2).
+ */
+#ifndef LAB_CONTAINER_H
+#define LAB_CONTAINER_H
+
+#include "oci_config.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define CONTAINER_DEFAULT_STATE_ROOT "/run/minirun"
+#define CONTAINER_ID_MAX 1024
+#define CONTAINER_EXEC_FIFO "exec.fifo"
+#define CONTAINER_STATE_FILE "state.json"
+
+enum container_status {
+	CONTAINER_CREATING,
+	CONTAINER_CREATED,
+	CONTAINER_RUNNING,
+	CONTAINER_STOPPED,
+};
+
+/* What ROOT/ID/state.json records. Everything a later `delete --force`
+ * must undo is written here BEFORE it is made, so that a runtime killed
+ * half-way leaves a record of what exists. */
+struct container_state {
+	char id[CONTAINER_ID_MAX + 1];
+	char directory[PATH_MAX];     /* ROOT/ID */
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	enum container_status status; /* as last recorded; see container_status() */
+	pid_t pid;                    /* the container's first process on the host; 0 before clone */
+	unsigned long long pid_start_time; /* its start time (/proc/PID/stat), to detect PID reuse */
+	char created[40];             /* RFC 3339 UTC time of create */
+	json_t *annotations;          /* owned reference, or NULL */
+	/* Resources of later chapters, recorded before they are made:
+	 * chapter 05's cgroup directory, chapter 04's host-side link. */
+	char cgroup_path[PATH_MAX];
+	char network_link[32];
+};
+
+/* ---------------------------------------------------------------- state directory
+ * container_state.c (not an exercise). */
+
+/* Check an ID against the grammar of runc's: [A-Za-z0-9][A-Za-z0-9_.-]*,
+ * at most 1024 characters, never "." or "..". Called by every command
+ * before any file is touched. Returns 0, or -1 after one line. */
+int container_id_validate(const char *id);
+
+/* Make ROOT (0700) if needed and ROOT/ID; mkdir(2) fails if another
+ * create took the ID first, which makes it the lock. Fills state->id and
+ * state->directory. Returns 0, or -1 ("container ID already exists"). */
+int container_state_directory_create(const char *root, const char *id,
+				     struct container_state *state);
+
+/* Write state->directory/state.json atomically (a temporary file, then
+ * rename(2)): a reader sees the old record or the new, never half. */
+int container_state_write(const struct container_state *state);
+
+/* Read ROOT/ID/state.json into *state (container_state_release after).
+ * Returns 0, or -1 ("container ID does not exist"). */
+int container_state_read(const char *root, const char *id, struct container_state *state);
+
+/* Drop the annotations reference. */
+void container_state_release(struct container_state *state);
+
+/* Remove ROOT/ID and what is in it (state.json, exec.fifo, ...). */
+int container_state_directory_remove(const struct container_state *state);
+
+/* The spec's state object: ociVersion, id, status, pid, bundle,
+ * annotations. The caller json_decref()s it. */
+json_t *container_state_to_json(const struct container_state *state, enum container_status status);
+
+/* "creating", "created", "running", "stopped". */
+const char *container_status_name(enum container_status status);
+
+/* Field 22 of /proc/PID/stat (start time in clock ticks since boot).
+ * Returns 0, or -1 with errno set (ESRCH when gone); prints nothing. */
+int process_start_time(pid_t pid, unsigned long long *start_time);
+
+/* Is this the same process that was recorded (alive, same start time)? */
+bool container_process_alive(const struct container_state *state);
+
+/* A signal by name or number: "KILL", "SIGKILL", "9", "sigterm". Returns
+ * the number, or -1 after one line ("unknown signal X"). */
+int container_signal_parse(const char *text);
+
+/* ---------------------------------------------------------------- lifecycle
+ * solutions/08-mini-runtime/container.c (the exercises). */
+
+/* How create runs: what the CLI passes down. */
+struct container_create_options {
+	const char *state_root;    /* --root */
+	const char *id;
+	const struct oci_config *config;
+	const char *pid_file;      /* --pid-file, or NULL */
+};
+
+/* Exercise 08.4: the state machine. The status now: the recorded one,
+ * unless the process is gone (or its PID was reused): then "stopped". */
+enum container_status container_status(const struct container_state *state);
+
+/* Exercises 08.1-08.3: make the container of options->config, leave its
+ * first process waiting on the exec fifo, record status "created" and
+ * fill *state. Needs root. On failure removes everything it made
+ * (process, state directory) and returns -1. */
+int container_create(const struct container_create_options *options,
+		     struct container_state *state);
+
+/* Exercise 08.5: release a created container's process so it execs its
+ * program; record "running". Fails unless the status is "created". */
+int container_start(struct container_state *state);
+
+/* Exercise 08.6: send signal to the container's process. Fails when the
+ * container is stopped (there is nothing to signal). */
+int container_kill(const struct container_state *state, int signal);
+
+/* Exercise 08.7: remove a stopped container; with force, kill a live
+ * one first and wait for it to die. Works from any recorded status. */
+int container_delete(struct container_state *state, bool force);
+
+/* Wait for the process of a container this process created (run), and
+ * record "stopped". Returns its wait status (see exit_code_from_wait_status)
+ * or -1. */
+int container_wait(struct container_state *state);
+
+/* ---------------------------------------------------------------- inside the container
+ * container_rootfs.c (not an exercise): steps of the first process,
+ * called in the order exercise 08.1 chooses. */
+
+/* Mount every entry of config->mounts under config->root_path (before
+ * pivot_root, so bind sources on the host are still reachable), creating
+ * the destination directories (files for bind mounts of files). A /proc
+ * mount goes through chapter 01's mount_proc. */
+int container_mounts_apply(const struct oci_config *config);
+
+/* If /dev is a fresh tmpfs, fill it with the default devices (null, zero,
+ * full, random, urandom, tty, bind-mounted from the host's) and the
+ * usual links (fd, stdin, stdout, stderr, ptmx). Run after
+ * container_mounts_apply and BEFORE pivot_root: the host's /dev is the
+ * source. */
+int container_dev_populate(const struct oci_config *config);
+
+/* linux.maskedPaths (hidden under /dev/null or an empty read-only tmpfs)
+ * and linux.readonlyPaths (re-bound read-only). Run after pivot_root,
+ * with /proc and /sys mounted. A path that does not exist is skipped. */
+int container_paths_mask_and_protect(const struct oci_config *config);
+
+/* Remount / read-only when root.readonly is set. After pivot_root. */
+int container_root_make_readonly(const struct oci_config *config);
+
+/* hostname, oomScoreAdj, rlimits, then uid/gid/groups and umask: the
+ * process attributes of config.json. */
+int container_process_attributes_apply(const struct oci_config *config);
+
+/* process.user: additional groups, gid, uid (in that order), umask.
+ * After the exec fifo wait, which needs root's access to the state
+ * directory. */
+int container_credentials_apply(const struct oci_config *config);
+
+/* Look args[0] up in the container's PATH (from process.env) as execvp
+ * would, so create fails early on a missing program. Fills path. */
+int container_find_program(const struct oci_config *config, char *path, size_t size);
+
+#endif

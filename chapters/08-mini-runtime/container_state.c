@@ -1,0 +1,282 @@
+/* container_state.c: the state directory ROOT/ID of a container, its
+ * state.json, and the small checks every command needs (chapter 08).
+ * Not an exercise. See container.h.
+ *
+ * Read: mkdir(2) (EEXIST), rename(2) (atomic replacement), proc(5)
+ * (/proc/PID/stat), signal(7), the OCI runtime specification's "State".
+ */
+#include "container.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// tag::id-grammar[]
+int container_id_validate(const char *id)
+{
+	size_t length = strlen(id);
+
+	/* The ID becomes a directory name under --root: anything that could
+	 * climb out of it ("..", "/") or hide in a listing is refused before
+	 * it gets near the file system. */
+	if (length == 0)
+		return fail_msg("container id: must not be empty");
+	if (length > CONTAINER_ID_MAX)
+		return fail_msg("container id: longer than %d characters", CONTAINER_ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return fail_msg("container id \"%s\": not allowed", id);
+	if (!isalnum((unsigned char)id[0]) || !isascii((unsigned char)id[0]))
+		return fail_msg("container id \"%.64s\": must start with a letter or a digit", id);
+	for (size_t i = 1; i < length; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (!(isascii(c) && (isalnum(c) || c == '_' || c == '.' || c == '-')))
+			return fail_msg("container id \"%.64s\": only letters, digits, '_', '.' and '-' are allowed",
+					id);
+	}
+	return 0;
+}
+// end::id-grammar[]
+
+int container_state_directory_create(const char *root, const char *id,
+				     struct container_state *state)
+{
+	memset(state, 0, sizeof *state);
+	snprintf(state->id, sizeof state->id, "%s", id);
+	if ((size_t)snprintf(state->directory, sizeof state->directory, "%s/%s", root, id) >=
+	    sizeof state->directory)
+		return fail_msg("state directory %s/%s: name too long", root, id);
+	/* The state root holds every container's record: only root reads it. */
+	if (mkdir(root, 0700) != 0 && errno != EEXIST)
+		return fail_errno("mkdir %s", root);
+	/* mkdir is atomic: of two creates with the same ID, one wins. */
+	if (mkdir(state->directory, 0700) != 0) {
+		if (errno == EEXIST)
+			return fail_msg("create %s: container already exists", id);
+		return fail_errno("mkdir %s", state->directory);
+	}
+	return 0;
+}
+
+const char *container_status_name(enum container_status status)
+{
+	switch (status) {
+	case CONTAINER_CREATING: return "creating";
+	case CONTAINER_CREATED: return "created";
+	case CONTAINER_RUNNING: return "running";
+	case CONTAINER_STOPPED: return "stopped";
+	}
+	return "unknown";
+}
+
+static int status_from_name(const char *name, enum container_status *status)
+{
+	for (int s = CONTAINER_CREATING; s <= CONTAINER_STOPPED; s++)
+		if (strcmp(name, container_status_name((enum container_status)s)) == 0) {
+			*status = (enum container_status)s;
+			return 0;
+		}
+	return -1;
+}
+
+json_t *container_state_to_json(const struct container_state *state, enum container_status status)
+{
+	json_t *object = json_pack("{s:s, s:s, s:s, s:s}", "ociVersion", "1.0.2", "id", state->id,
+				   "status", container_status_name(status), "bundle", state->bundle);
+	if (object == NULL)
+		return NULL;
+	/* The spec wants the PID while the process exists. */
+	if (status != CONTAINER_STOPPED && state->pid > 0)
+		json_object_set_new(object, "pid", json_integer(state->pid));
+	json_object_set_new(object, "annotations",
+			    state->annotations != NULL ? json_incref(state->annotations) : json_object());
+	return object;
+}
+
+int container_state_write(const struct container_state *state)
+{
+	char path[PATH_MAX + 32], temporary[PATH_MAX + 32];
+	json_t *object = container_state_to_json(state, state->status);
+
+	if (object == NULL)
+		return fail_msg("state of %s: out of memory", state->id);
+	/* What only minirun needs, next to the spec's fields. */
+	json_object_set_new(object, "pid", json_integer(state->pid));
+	json_object_set_new(object, "minirun",
+			    json_pack("{s:I, s:s, s:s, s:s, s:s}", "pidStartTime",
+				      (json_int_t)state->pid_start_time, "rootfs", state->rootfs,
+				      "created", state->created, "cgroupPath", state->cgroup_path,
+				      "networkLink", state->network_link));
+	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_STATE_FILE);
+	snprintf(temporary, sizeof temporary, "%s/.%s.new", state->directory, CONTAINER_STATE_FILE);
+	/* Write a new file, then rename it over the old one: rename(2) is
+	 * atomic, so a concurrent `state` never reads half a record. */
+	int result = json_dump_file(object, temporary, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(object);
+	if (result != 0)
+		return fail_errno("write %s", temporary);
+	if (rename(temporary, path) != 0) {
+		fail_errno("rename %s to %s", temporary, path);
+		unlink(temporary);
+		return -1;
+	}
+	return 0;
+}
+
+static void copy_string(char *target, size_t size, json_t *object, const char *key)
+{
+	const char *value = json_string_value(json_object_get(object, key));
+	snprintf(target, size, "%s", value != NULL ? value : "");
+}
+
+int container_state_read(const char *root, const char *id, struct container_state *state)
+{
+	char path[PATH_MAX + 32];
+	json_error_t error;
+
+	memset(state, 0, sizeof *state);
+	snprintf(state->id, sizeof state->id, "%s", id);
+	if ((size_t)snprintf(state->directory, sizeof state->directory, "%s/%s", root, id) >=
+	    sizeof state->directory)
+		return fail_msg("state directory %s/%s: name too long", root, id);
+	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_STATE_FILE);
+	json_t *object = json_load_file(path, 0, &error);
+	if (object == NULL) {
+		if (access(state->directory, F_OK) != 0)
+			return fail_msg("container %s does not exist", id);
+		/* The directory exists but its record does not (yet): a create
+		 * killed before its first write. Only delete --force helps. */
+		if (access(path, F_OK) != 0) {
+			state->status = CONTAINER_CREATING;
+			return 0;
+		}
+		return fail_msg("%s: line %d: %s", path, error.line, error.text);
+	}
+	copy_string(state->bundle, sizeof state->bundle, object, "bundle");
+	const char *status = json_string_value(json_object_get(object, "status"));
+	if (status == NULL || status_from_name(status, &state->status) != 0) {
+		json_decref(object);
+		return fail_msg("%s: status: unknown", path);
+	}
+	state->pid = (pid_t)json_integer_value(json_object_get(object, "pid"));
+	json_t *own = json_object_get(object, "minirun");
+	state->pid_start_time = (unsigned long long)json_integer_value(json_object_get(own, "pidStartTime"));
+	copy_string(state->rootfs, sizeof state->rootfs, own, "rootfs");
+	copy_string(state->created, sizeof state->created, own, "created");
+	copy_string(state->cgroup_path, sizeof state->cgroup_path, own, "cgroupPath");
+	copy_string(state->network_link, sizeof state->network_link, own, "networkLink");
+	json_t *annotations = json_object_get(object, "annotations");
+	if (json_is_object(annotations) && json_object_size(annotations) > 0)
+		state->annotations = json_incref(annotations);
+	json_decref(object);
+	return 0;
+}
+
+void container_state_release(struct container_state *state)
+{
+	if (state->annotations != NULL)
+		json_decref(state->annotations);
+	state->annotations = NULL;
+}
+
+int container_state_directory_remove(const struct container_state *state)
+{
+	DIR *directory = opendir(state->directory);
+
+	if (directory == NULL)
+		return errno == ENOENT ? 0 : fail_errno("open %s", state->directory);
+	/* Only files live in a state directory: remove them, then it. */
+	struct dirent *entry;
+	while ((entry = readdir(directory)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(directory), entry->d_name, 0) != 0 && errno != ENOENT) {
+			fail_errno("remove %s/%s", state->directory, entry->d_name);
+			closedir(directory);
+			return -1;
+		}
+	}
+	closedir(directory);
+	if (rmdir(state->directory) != 0 && errno != ENOENT)
+		return fail_errno("rmdir %s", state->directory);
+	return 0;
+}
+
+int process_start_time(pid_t pid, unsigned long long *start_time)
+{
+	char path[64], buffer[1024];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	ssize_t length = read(fd, buffer, sizeof buffer - 1);
+	int saved_errno = errno;
+	close(fd);
+	if (length <= 0) {
+		errno = length < 0 ? saved_errno : ESRCH;
+		return -1;
+	}
+	buffer[length] = '\0';
+	/* The command name (field 2) is in parentheses and may hold spaces:
+	 * count fields from the last ')'. Field 3 (state) follows it; the
+	 * start time is field 22. */
+	char *after_name = strrchr(buffer, ')');
+	if (after_name == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	char state_letter;
+	if (sscanf(after_name + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &state_letter, start_time) != 2) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* A zombie has exited: for a container that is "stopped". */
+	if (state_letter == 'Z' || state_letter == 'X') {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+bool container_process_alive(const struct container_state *state)
+{
+	unsigned long long start_time;
+
+	if (state->pid <= 0)
+		return false;
+	/* kill(pid, 0) says a process with this PID exists; the start time
+	 * says it is still ours and not a newcomer that got the PID. */
+	if (kill(state->pid, 0) != 0 && errno == ESRCH)
+		return false;
+	if (process_start_time(state->pid, &start_time) != 0)
+		return false;
+	return start_time == state->pid_start_time;
+}
+
+int container_signal_parse(const char *text)
+{
+	long number;
+
+	if (parse_long(text, 1, SIGRTMAX, &number) == 0)
+		return (int)number;
+	const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+	for (int signal = 1; signal < NSIG; signal++) {
+		const char *abbreviation = sigabbrev_np(signal);
+		if (abbreviation != NULL && strcasecmp(name, abbreviation) == 0)
+			return signal;
+	}
+	return fail_msg("unknown signal %s", text);
+}
