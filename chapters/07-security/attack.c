@@ -125,7 +125,22 @@ static int attack_fork(void)
 
 static int attack_whoami(void)
 {
-	printf("attack whoami: uid=%d euid=%d\n", (int)getuid(), (int)geteuid());
+	/* The effective capabilities too: a setuid-root program gets the
+	 * bounding set, not every capability. */
+	char status[4096] = "", *cap_eff;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, status, sizeof status - 1);
+		status[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	cap_eff = strstr(status, "CapEff:\t");
+	if (cap_eff) {
+		cap_eff += 8;
+		cap_eff[strcspn(cap_eff, "\n")] = '\0';
+	}
+	printf("attack whoami: uid=%d euid=%d CapEff=%s\n", (int)getuid(), (int)geteuid(),
+	       cap_eff ? cap_eff : "?");
 	return geteuid() == 0 ? 0 : 1;
 }
 

@@ -39,6 +39,7 @@
 struct confinement {
 	const char *rootfs;      /* absolute */
 	char **command;
+	int bounding_only;       /* --cap-bound: drop the bounding set, nothing else */
 	int keep_caps;           /* --cap-keep or --ambient given */
 	struct caps_sets caps;
 	int no_new_privs;
@@ -65,6 +66,8 @@ static void usage(FILE *out)
 		"  --cap-keep LIST     keep only these capabilities (comma-separated, CAP_ optional;\n"
 		"                      \"default\": Docker's 14; \"\": none) in the bounding, permitted\n"
 		"                      and effective sets; inheritable and ambient are cleared\n"
+		"  --cap-bound LIST    drop every other capability from the bounding set only\n"
+		"                      (what execve can give), leaving this process's sets alone\n"
 		"  --ambient LIST      raise these in the inheritable and ambient sets (for a\n"
 		"                      non-root --user); they must be kept\n"
 		"  --no-new-privs      set no_new_privs: setuid bits and file caps stop working\n"
@@ -155,7 +158,7 @@ static int confined_child(void *argument)
 		return EXIT_CONFINE_FAILED;
 
 	/* 2. The bounding set, while CAP_SETPCAP is still effective. */
-	if (c->keep_caps && caps_drop_bounding(c->caps.bounding) != 0)
+	if ((c->keep_caps || c->bounding_only) && caps_drop_bounding(c->caps.bounding) != 0)
 		return EXIT_CONFINE_FAILED;
 
 	/* 3. The user: root of the user namespace, or --user. */
@@ -191,12 +194,13 @@ static int confined_child(void *argument)
 int main(int argc, char **argv)
 {
 	static struct confinement c = {.go_pipe = {-1, -1}};
-	const char *seccomp_profile = NULL, *cap_keep = NULL, *ambient = NULL;
+	const char *seccomp_profile = NULL, *cap_keep = NULL, *cap_bound = NULL, *ambient = NULL;
 	int report = 0, userns = 0;
-	enum { OPT_CAP_KEEP = 256, OPT_AMBIENT, OPT_NNP, OPT_SECCOMP, OPT_MASK, OPT_READONLY,
+	enum { OPT_CAP_KEEP = 256, OPT_CAP_BOUND, OPT_AMBIENT, OPT_NNP, OPT_SECCOMP, OPT_MASK, OPT_READONLY,
 	       OPT_USERNS, OPT_UID_MAP, OPT_GID_MAP, OPT_USER, OPT_SECURE, OPT_REPORT };
 	static const struct option options[] = {
 		{"cap-keep", required_argument, NULL, OPT_CAP_KEEP},
+		{"cap-bound", required_argument, NULL, OPT_CAP_BOUND},
 		{"ambient", required_argument, NULL, OPT_AMBIENT},
 		{"no-new-privs", no_argument, NULL, OPT_NNP},
 		{"seccomp", required_argument, NULL, OPT_SECCOMP},
@@ -216,6 +220,7 @@ int main(int argc, char **argv)
 	while ((option = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (option) {
 		case OPT_CAP_KEEP: cap_keep = optarg; break;
+		case OPT_CAP_BOUND: cap_bound = optarg; break;
 		case OPT_AMBIENT: ambient = optarg; break;
 		case OPT_NNP: c.no_new_privs = 1; break;
 		case OPT_SECCOMP: seccomp_profile = optarg; break;
@@ -277,6 +282,10 @@ int main(int argc, char **argv)
 	}
 	c.rootfs = absolute_rootfs;
 	// tag::caps-from-options[]
+	if (cap_keep != NULL && cap_bound != NULL) {
+		fprintf(stderr, "confine: --cap-keep and --cap-bound do not go together\n");
+		return 2;
+	}
 	if (cap_keep != NULL || ambient != NULL) {
 		uint64_t keep = cap_keep ? 0 : caps_all_known(), raise = 0;
 		/* An unknown name is a warning (the OCI rule), not an error. */
@@ -290,6 +299,10 @@ int main(int argc, char **argv)
 		c.keep_caps = 1;
 		c.caps = (struct caps_sets){.bounding = keep, .permitted = keep, .effective = keep,
 					    .inheritable = raise, .ambient = raise};
+	} else if (cap_bound != NULL) {
+		if (caps_mask_from_list(cap_bound, &c.caps.bounding) < 0)
+			return EXIT_CONFINE_FAILED;
+		c.bounding_only = 1;
 	}
 	// end::caps-from-options[]
 	if (seccomp_profile != NULL && strcmp(seccomp_profile, "none") != 0) {

@@ -58,8 +58,9 @@ int seccomp_filter_install(scmp_filter_ctx filter)
 {
 	// TODO 07.4: build and load the seccomp filter
 	// HINT: libseccomp sets no_new_privs itself unless told not to: seccomp_attr_set
-	// HINT: SCMP_FLTATR_CTL_NNP to 0 (no_new_privs is the caller's choice), then seccomp_load,
-	// HINT: and seccomp_release in every case. Its errors are negative errno values.
+	// HINT: SCMP_FLTATR_CTL_NNP to 0 (no_new_privs is the caller's choice), and
+	// HINT: SCMP_FLTATR_API_SYSRAWRC to 1 (the kernel's errno, not ECANCELED); then
+	// HINT: seccomp_load, and seccomp_release in every case. Errors are negative errno values.
 	seccomp_release(filter);
 	return lab_todo("07.4");
 }

@@ -125,11 +125,16 @@ int seccomp_filter_install(scmp_filter_ctx filter)
 {
 	// BEGIN SOLUTION 07.4: build and load the seccomp filter
 	// HINT: libseccomp sets no_new_privs itself unless told not to: seccomp_attr_set
-	// HINT: SCMP_FLTATR_CTL_NNP to 0 (no_new_privs is the caller's choice), then seccomp_load,
-	// HINT: and seccomp_release in every case. Its errors are negative errno values.
+	// HINT: SCMP_FLTATR_CTL_NNP to 0 (no_new_privs is the caller's choice), and
+	// HINT: SCMP_FLTATR_API_SYSRAWRC to 1 (the kernel's errno, not ECANCELED); then
+	// HINT: seccomp_load, and seccomp_release in every case. Errors are negative errno values.
 	/* By default libseccomp would quietly set no_new_privs for us;
 	 * whether to set it is the caller's decision (--no-new-privs). */
 	int rc = seccomp_attr_set(filter, SCMP_FLTATR_CTL_NNP, 0);
+	/* And it would report any refusal by the kernel as ECANCELED: ask
+	 * for the kernel's own errno, which says why. */
+	if (rc == 0)
+		rc = seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc == 0)
 		rc = seccomp_load(filter);
 	seccomp_release(filter);
