@@ -114,21 +114,21 @@ setup() {
 	run "$BIN/nsjoin" --target "$holder" --net -- ip link set lo up
 	assert_success
 	# Member 1 serves on the pod's loopback.
-	pod_member_command "$holder" '/bin/probe id ns procs; exec /usr/sbin/httpd -f -p 127.0.0.1:8080 -h /www'
-	start_background "$BATS_TEST_TMPDIR/server.out" "${POD_MEMBER[@]}"
+	start_pod_member "$BATS_TEST_TMPDIR/server.out" "$holder" \
+		'/bin/probe id ns procs; exec /usr/sbin/httpd -f -p 127.0.0.1:8080 -h /www'
 	wait_until 5 "$BIN/nsjoin" --target "$holder" --net -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080' ||
 		fail "the server did not start: $(cat "$BATS_TEST_TMPDIR/server.out")"
 	local server_pidns server_mntns
 	server_pidns=$(probe_value ns.pid <"$BATS_TEST_TMPDIR/server.out")
 	server_mntns=$(probe_value ns.mnt <"$BATS_TEST_TMPDIR/server.out")
-	# Each member sees only its own processes: the shell (PID 1) and the probe.
-	assert_equal "$(probe_value procs <"$BATS_TEST_TMPDIR/server.out")" "1 2"
+	# Each member sees only its own processes: its init, the shell, the probe.
+	assert_equal "$(probe_value procs <"$BATS_TEST_TMPDIR/server.out")" "1 2 3"
 	# Member 2 reaches it on 127.0.0.1.
 	pod_member_command "$holder" '/bin/probe id ns procs; /usr/bin/wget -q -O - http://127.0.0.1:8080/'
 	run "${POD_MEMBER[@]}"
 	assert_success
 	assert_line "<h1>hello from the container</h1>"
-	assert_line "procs=1 2"
+	assert_line "procs=1 2 3"
 	assert_line "ns.net=$(ns_inode "$holder" net)"
 	assert_line "ns.ipc=$(ns_inode "$holder" ipc)"
 	assert_line "ns.uts=$(ns_inode "$holder" uts)"
