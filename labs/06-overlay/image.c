@@ -299,12 +299,13 @@ int image_read_manifest(const char *layout, const struct image_descriptor *manif
 }
 
 // tag::entry-path[]
-/* Refuse an entry that names something outside the layer directory. */
-static int check_entry_path(const char *layer, const char *path)
+/* Refuse an entry whose path (its name, or the target of a hard link)
+ * names something outside the layer directory. */
+static int check_entry_path(const char *layer, const char *entry, const char *path)
 {
 	// TODO 06.5: unpack a layer safely, turning .wh.NAME into overlay whiteouts
-	// HINT: refuse (fail_msg "layer L: entry P: escapes the layer directory") a path that is
-	// HINT: absolute or has a ".." component: split it at '/' (or scan with strstr) and
+	// HINT: refuse (fail_msg "layer L: entry E: escapes the layer directory") a path that is
+	// HINT: absolute or has a ".." component: split it at '/' (or scan with strchr) and
 	// HINT: compare each component with "..".
 	return lab_todo("06.5");
 }
@@ -330,7 +331,7 @@ static struct archive *new_disk_writer(void)
 	// TODO 06.5: unpack a layer safely, turning .wh.NAME into overlay whiteouts
 	// HINT: add libarchive's three ARCHIVE_EXTRACT_SECURE_* flags: no ".." (NODOTDOT), no
 	// HINT: absolute path (NOABSOLUTEPATHS), and no writing through a symbolic link that an
-	// HINT: earlier entry made (SYMLINKS). Without the stub's early return.
+	// HINT: earlier entry made (SYMLINKS); and delete the stub's three lines.
 	lab_todo("06.5");
 	archive_write_free(writer);
 	return NULL;
@@ -458,8 +459,8 @@ static int unpack_entries(struct archive *reader, struct archive *writer, int ro
 		const char *hardlink = archive_entry_hardlink(entry);
 		if (path == NULL)
 			return fail_msg("layer %s: an entry without a name", layer);
-		if (check_entry_path(layer, path) != 0 ||
-		    (hardlink != NULL && check_entry_path(layer, hardlink) != 0))
+		if (check_entry_path(layer, path, path) != 0 ||
+		    (hardlink != NULL && check_entry_path(layer, path, hardlink) != 0))
 			return -1;
 		while (strncmp(path, "./", 2) == 0)
 			path += 2;

@@ -384,20 +384,23 @@ int image_read_manifest(const char *layout, const struct image_descriptor *manif
 }
 
 // tag::entry-path[]
-/* Refuse an entry that names something outside the layer directory. */
-static int check_entry_path(const char *layer, const char *path)
+/* Refuse an entry whose path (its name, or the target of a hard link)
+ * names something outside the layer directory. */
+static int check_entry_path(const char *layer, const char *entry, const char *path)
 {
 	// BEGIN SOLUTION 06.5: unpack a layer safely, turning .wh.NAME into overlay whiteouts
-	// HINT: refuse (fail_msg "layer L: entry P: escapes the layer directory") a path that is
-	// HINT: absolute or has a ".." component: split it at '/' (or scan with strstr) and
+	// HINT: refuse (fail_msg "layer L: entry E: escapes the layer directory") a path that is
+	// HINT: absolute or has a ".." component: split it at '/' (or scan with strchr) and
 	// HINT: compare each component with "..".
 	if (path[0] == '/')
-		return fail_msg("layer %s: entry %s: escapes the layer directory (absolute path)", layer, path);
+		return fail_msg("layer %s: entry %s: escapes the layer directory (%s is absolute)", layer,
+				entry, path);
 	for (const char *component = path; component != NULL;) {
 		const char *slash = strchr(component, '/');
 		size_t length = slash != NULL ? (size_t)(slash - component) : strlen(component);
 		if (length == 2 && strncmp(component, "..", 2) == 0)
-			return fail_msg("layer %s: entry %s: escapes the layer directory (..)", layer, path);
+			return fail_msg("layer %s: entry %s: escapes the layer directory (%s has ..)", layer,
+					entry, path);
 		component = slash != NULL ? slash + 1 : NULL;
 	}
 	return 0;
@@ -426,7 +429,7 @@ static struct archive *new_disk_writer(void)
 	// BEGIN SOLUTION 06.5: unpack a layer safely, turning .wh.NAME into overlay whiteouts
 	// HINT: add libarchive's three ARCHIVE_EXTRACT_SECURE_* flags: no ".." (NODOTDOT), no
 	// HINT: absolute path (NOABSOLUTEPATHS), and no writing through a symbolic link that an
-	// HINT: earlier entry made (SYMLINKS). Without the stub's early return.
+	// HINT: earlier entry made (SYMLINKS); and delete the stub's three lines.
 	flags |= ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 		 ARCHIVE_EXTRACT_SECURE_SYMLINKS;
 	// END SOLUTION
@@ -563,8 +566,8 @@ static int unpack_entries(struct archive *reader, struct archive *writer, int ro
 		const char *hardlink = archive_entry_hardlink(entry);
 		if (path == NULL)
 			return fail_msg("layer %s: an entry without a name", layer);
-		if (check_entry_path(layer, path) != 0 ||
-		    (hardlink != NULL && check_entry_path(layer, hardlink) != 0))
+		if (check_entry_path(layer, path, path) != 0 ||
+		    (hardlink != NULL && check_entry_path(layer, path, hardlink) != 0))
 			return -1;
 		while (strncmp(path, "./", 2) == 0)
 			path += 2;
