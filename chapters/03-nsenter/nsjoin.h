@@ -36,6 +36,7 @@
 #include <sched.h>
 #include <sys/types.h>
 
+// tag::api[]
 /* The namespace types nsjoin knows, in the order of /proc/PID/ns
  * (alphabetical), which is NOT the order to join them in: nsjoin_enter
  * joins the user namespace first and the mount namespace last. */
@@ -119,5 +120,7 @@ int nsjoin_pin(pid_t pid, int nstype, const char *file);
  * unmount it and remove the file. The namespace itself lives on while a
  * process is still in it. Refuses (changing nothing) any other file. */
 int nsjoin_unpin(const char *file);
+
+// end::api[]
 
 #endif
