@@ -146,6 +146,20 @@ static int on_error_message(const struct nlmsghdr *message, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* NLMSG_DONE ends a dump; it may carry an error of its own. */
+static int on_done_message(const struct nlmsghdr *message, void *data)
+{
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(message) >= sizeof(int)) {
+		int error = *(const int *)mnl_nlmsg_get_payload(message);
+		if (error < 0) {
+			errno = -error;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
 struct reply_context {
 	struct net_handle *handle;
 	int (*on_reply)(const struct nlmsghdr *reply, void *data);
@@ -173,7 +187,10 @@ static int exchange(struct net_handle *handle, struct nlmsghdr *request,
 		    int (*on_reply)(const struct nlmsghdr *, void *), void *data, size_t buffer_size)
 {
 	struct reply_context context = {handle, on_reply, data};
-	mnl_cb_t control[NLMSG_MIN_TYPE] = {[NLMSG_ERROR] = on_error_with_context};
+	/* Given a table, libmnl calls only what is in it for control
+	 * messages: the end of a dump and errors (acks included). */
+	mnl_cb_t control[NLMSG_MIN_TYPE] = {[NLMSG_ERROR] = on_error_with_context,
+					    [NLMSG_DONE] = on_done_message};
 	char *buffer = malloc(buffer_size);
 
 	if (buffer == NULL)
