@@ -70,16 +70,15 @@ static const struct option limit_options[] = {
 /* Parse LIMITS (and --name for run) from argv[optind...]. Returns 0, 1
  * after --help, 2 on a usage error, -1 on a bad value. */
 static int parse_limits(int argc, char **argv, struct cgroup_limits *limits, const char **name,
-			int *limit_count)
+			int *limit_count, const char *optstring)
 {
 	int option;
 
 	*limits = (struct cgroup_limits){CGROUP_LIMIT_UNCHANGED, CGROUP_LIMIT_UNCHANGED,
 					 CGROUP_LIMIT_UNCHANGED, CGROUP_CPU_PERIOD_DEFAULT_US};
 	*limit_count = 0;
-	/* "+": stop at the first non-option, so the command's own options
-	 * (cgctl run -- ls -l) are left alone. */
-	while ((option = getopt_long(argc, argv, "+h", limit_options, NULL)) != -1) {
+	optind = 1;
+	while ((option = getopt_long(argc, argv, optstring, limit_options, NULL)) != -1) {
 		switch (option) {
 		case 'm':
 			if (cgroup_parse_memory(optarg, &limits->memory_max_bytes) != 0)
@@ -204,7 +203,9 @@ static int command_run(int argc, char **argv)
 	char default_name[32];
 	int limit_count;
 
-	int parsed = parse_limits(argc, argv, &limits, &name, &limit_count);
+	/* "+": stop at the first non-option, so the command's own options
+	 * (cgctl run ls -l) are left alone. */
+	int parsed = parse_limits(argc, argv, &limits, &name, &limit_count, "+h");
 	if (parsed != 0)
 		return parsed == 1 ? 0 : parsed == 2 ? 2 : EXIT_CGCTL_FAILED;
 	if (optind >= argc) {
@@ -317,7 +318,8 @@ static int command_on_name(const char *subcommand, int argc, char **argv)
 	bool takes_limits = strcmp(subcommand, "create") == 0 || strcmp(subcommand, "set") == 0;
 
 	if (takes_limits) {
-		int parsed = parse_limits(argc, argv, &limits, NULL, &limit_count);
+		/* "h" alone: options may come before or after NAME. */
+		int parsed = parse_limits(argc, argv, &limits, NULL, &limit_count, "h");
 		if (parsed != 0)
 			return parsed == 1 ? 0 : parsed == 2 ? 2 : 1;
 	} else {

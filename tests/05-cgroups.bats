@@ -1,0 +1,375 @@
+#!/usr/bin/env bats
+# Chapter 05: cgroups on v2 and v1, seen from outside: the files the
+# kernel shows, the processes it stops, what cgctl reports and leaves.
+# Every test works in both modes; it branches on cgroup_mode only where
+# the file to look at differs.
+
+load helpers
+load helpers/05-cgroups
+
+setup() {
+	requires root cgroup
+	require_program cgctl
+	require_program hog
+	NAME=$(unique_name cfs)
+	defer cg_remove "$NAME"
+}
+
+# ------------------------------------------------------------- 05.1 mode
+
+# bats test_tags=ex:05_1
+@test "05.1 cgctl mode names this machine's cgroup layout and its controllers" {
+	local expected
+	if [[ $(stat -f -c %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		expected=v2
+	elif [[ $(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null) == cgroup2fs ]]; then
+		expected=hybrid
+	else
+		expected=v1
+	fi
+	run "$BIN/cgctl" mode
+	assert_success
+	assert_line "mode=$expected"
+	assert_line --regexp '^controllers=.*\bmemory\b'
+	assert_line --regexp '^controllers=.*\bpids\b'
+	assert_line --regexp '^controllers=.*\bcpu\b'
+}
+
+# ----------------------------------------------------------- 05.2 create
+
+# bats test_tags=ex:05_2
+@test "05.2 cgctl create makes the cgroup, with the controllers' files in it" {
+	run "$BIN/cgctl" create "$NAME"
+	assert_success
+	local dir
+	for dir in $(cg_dirs "$NAME"); do
+		assert_dir_exists "$dir"
+	done
+	# The controllers reached the new cgroup: their knobs are there.
+	assert_file_exists "$(cg_file memory.max "$NAME")"
+	assert_file_exists "$(cg_file pids.max "$NAME")"
+	assert_file_exists "$(cg_file cpu.max "$NAME")"
+	if [[ $(cgroup_mode) == v2 ]]; then
+		# v2: the parent passes memory, pids and cpu on to its children.
+		run cat /sys/fs/cgroup/cfs/cgroup.subtree_control
+		assert_output --regexp '\bmemory\b'
+		assert_output --regexp '\bpids\b'
+		assert_output --regexp '\bcpu\b'
+	fi
+}
+
+@test "cgctl create: an existing cgroup is refused and left as it was" {
+	"$BIN/cgctl" create "$NAME"
+	run "$BIN/cgctl" create "$NAME"
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_output --partial "File exists"
+	assert_dir_exists "$(cg_dir memory "$NAME")"
+}
+
+# ----------------------------------------------------------- 05.3 limits
+
+# bats test_tags=ex:05_3
+@test "05.3 cgctl set writes the limits the kernel then reports, and max removes them" {
+	"$BIN/cgctl" create "$NAME"
+	run "$BIN/cgctl" set "$NAME" --memory 64M --pids 32 --cpus 0.5
+	assert_success
+	assert_equal "$(cat "$(cg_file memory.max "$NAME")")" 67108864
+	assert_equal "$(cat "$(cg_file pids.max "$NAME")")" 32
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_equal "$(cat "$(cg_file cpu.max "$NAME")")" "50000 100000"
+	else
+		assert_equal "$(cat "$(cg_file cpu.max "$NAME")")" 50000
+		assert_equal "$(cat "$(cg_dir cpu "$NAME")/cpu.cfs_period_us")" 100000
+	fi
+
+	run "$BIN/cgctl" set "$NAME" --memory max --pids max --cpus max
+	assert_success
+	assert_equal "$(cat "$(cg_file pids.max "$NAME")")" max
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_equal "$(cat "$(cg_file memory.max "$NAME")")" max
+		assert_equal "$(cat "$(cg_file cpu.max "$NAME")")" "max 100000"
+	else
+		# v1 shows "no limit" as the largest page-aligned 64-bit number.
+		(($(cat "$(cg_file memory.max "$NAME")") > 1 << 62)) || fail "memory limit not removed"
+		assert_equal "$(cat "$(cg_file cpu.max "$NAME")")" -1
+	fi
+}
+
+# bats test_tags=ex:05_3
+@test "05.3 a memory hog is OOM-killed at the limit; the same program fits under it" {
+	"$BIN/cgctl" create "$NAME" --memory 32M
+	run cg_exec "$NAME" "$BIN/hog" memory 200
+	assert_equal "$status" 137 # 128 + SIGKILL: the OOM killer
+	refute_output --partial "touched"
+	run cg_exec "$NAME" "$BIN/hog" memory 8
+	assert_success
+	assert_output "hog: touched 8 MiB"
+}
+
+# bats test_tags=ex:05_3
+@test "05.3 a fork bomb under a pids limit is held there while the host keeps forking" {
+	"$BIN/cgctl" create "$NAME" --pids 20
+	start_background "$BATS_TEST_TMPDIR/bomb.out" cg_exec "$NAME" "$BIN/hog" forks 1
+	local bomb=$BG_PID current
+	defer cg_remove "$NAME" # before kill_process: thaw and kill first
+	wait_until 5 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")') >= 18 ))"
+	# The host is not affected: it forks as usual.
+	for i in $(seq 30); do /bin/true || fail "the host could not fork"; done
+	current=$(cat "$(cg_file pids.current "$NAME")")
+	((current <= 20)) || fail "pids.current $current above the limit 20"
+	# The kernel refused forks at the limit.
+	(($(cg_stat "$(cg_file pids.events "$NAME")" max) > 0)) || fail "no fork was refused"
+	# The bomb ends by itself: all of it.
+	wait "$bomb"
+	run cat "$BATS_TEST_TMPDIR/bomb.out"
+	assert_output --partial "survived 1.0 s of fork bomb"
+	wait_until 5 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")') == 0 ))"
+}
+
+# bats test_tags=ex:05_3
+@test "05.3 a busy loop under a cpu quota gets its share and is throttled" {
+	"$BIN/cgctl" create "$NAME" --cpus 0.1
+	run cg_exec "$NAME" "$BIN/hog" cpu 1
+	assert_success
+	local cpu
+	cpu=$(sed -nE 's/.*got ([0-9.]+) s of CPU/\1/p' <<<"$output")
+	awk -v cpu="$cpu" 'BEGIN { exit !(cpu > 0.01 && cpu < 0.3) }' ||
+		fail "1 s of spinning under --cpus 0.1 got $cpu s of CPU"
+	(($(cg_stat "$(cg_file cpu.stat "$NAME")" nr_throttled) > 0)) || fail "cpu.stat shows no throttling"
+}
+
+# ----------------------------------------------------------- 05.4 attach
+
+# bats test_tags=ex:05_4
+@test "05.4 cgctl attach moves a running process in, and its children are born inside" {
+	"$BIN/cgctl" create "$NAME"
+	start_background "$BATS_TEST_TMPDIR/out" sleep 60
+	local pid=$BG_PID
+	run "$BIN/cgctl" attach "$NAME" "$pid"
+	assert_success
+	run cat "/proc/$pid/cgroup"
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_line "0::/cfs/$NAME"
+	else
+		assert_line --regexp "^[0-9]+:([a-z]+,)*memory(,[a-z]+)*:/cfs/$NAME\$"
+		assert_line --regexp "^[0-9]+:([a-z]+,)*pids(,[a-z]+)*:/cfs/$NAME\$"
+		assert_line --regexp "^[0-9]+:([a-z]+,)*cpu(,[a-z]+)*:/cfs/$NAME\$"
+		assert_line --regexp "^[0-9]+:([a-z]+,)*freezer(,[a-z]+)*:/cfs/$NAME\$"
+	fi
+	run cat "$(cg_file procs "$NAME")"
+	assert_output "$pid"
+	# cgctl itself never joined.
+	run grep -c "/cfs/$NAME\$" /proc/self/cgroup
+	assert_output 0
+}
+
+@test "cgctl attach: a process that does not exist is one clear line" {
+	"$BIN/cgctl" create "$NAME"
+	run "$BIN/cgctl" attach "$NAME" 4194000
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_output --regexp "cgroup.procs: No such process"
+}
+
+# ------------------------------------------------------------ 05.5 stats
+
+# bats test_tags=ex:05_5
+@test "05.5 cgctl stats reports plausible numbers after the processes are gone" {
+	"$BIN/cgctl" create "$NAME" --memory 64M --pids 10 --cpus 0.1
+	cg_exec "$NAME" "$BIN/hog" memory 20
+	cg_exec "$NAME" "$BIN/hog" cpu 1
+	run "$BIN/cgctl" stats "$NAME"
+	assert_success
+	local peak usage
+	assert_line "memory.max=67108864"
+	assert_line "memory.oom_kills=0"
+	assert_line "pids.max=10"
+	assert_line "pids.current=0"
+	peak=$(probe_value memory.peak <<<"$output")
+	if [[ $peak != unknown ]]; then # memory.peak needs Linux >= 5.19 on v2
+		((peak >= 20 * 1024 * 1024 && peak <= 64 * 1024 * 1024)) || fail "memory.peak $peak for 20 MiB"
+	fi
+	usage=$(probe_value cpu.usage_usec <<<"$output")
+	((usage >= 20000 && usage <= 300000)) || fail "cpu.usage_usec $usage for 1 s at 0.1 CPU"
+	(($(probe_value cpu.throttled_periods <<<"$output") > 0)) || fail "no throttled period: $output"
+	(($(probe_value cpu.throttled_usec <<<"$output") > 0)) || fail "no throttled time: $output"
+}
+
+# bats test_tags=ex:05_5
+@test "05.5 cgctl stats counts the OOM kill and the limit hits" {
+	"$BIN/cgctl" create "$NAME" --memory 32M
+	run cg_exec "$NAME" "$BIN/hog" memory 200
+	assert_equal "$status" 137
+	run "$BIN/cgctl" stats "$NAME"
+	assert_success
+	assert_line "memory.oom_kills=1"
+	(($(probe_value memory.limit_hits <<<"$output") > 0)) || fail "no limit hit: $output"
+	(($(probe_value memory.peak <<<"$output") <= 32 * 1024 * 1024)) || fail "peak above the limit: $output"
+}
+
+@test "cgctl stats: a cgroup that does not exist is one clear line" {
+	run "$BIN/cgctl" stats "$NAME"
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_output --partial "No such file or directory"
+}
+
+# ----------------------------------------------------------- 05.6 freeze
+
+# bats test_tags=ex:05_6
+@test "05.6 cgctl freeze stops every process in the cgroup and thaw lets them run" {
+	"$BIN/cgctl" create "$NAME"
+	start_background "$BATS_TEST_TMPDIR/out" cg_exec "$NAME" "$BIN/hog" cpu 30
+	local pid before after
+	defer cg_remove "$NAME" # runs before kill_process: a frozen process cannot die
+	wait_until 5 grep -q . "$(cg_file procs "$NAME")"
+	pid=$(head -1 "$(cg_file procs "$NAME")")
+	run "$BIN/cgctl" freeze "$NAME"
+	assert_success
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_equal "$(cg_stat "$(cg_dir memory "$NAME")/cgroup.events" frozen)" 1
+	else
+		assert_equal "$(cat "$(cg_dir freezer "$NAME")/freezer.state")" FROZEN
+	fi
+	before=$(cpu_ticks "$pid")
+	sleep 0.3
+	after=$(cpu_ticks "$pid")
+	assert_equal "$after" "$before"
+	run "$BIN/cgctl" thaw "$NAME"
+	assert_success
+	sleep 0.3
+	after=$(cpu_ticks "$pid")
+	((after > before)) || fail "the thawed process did not run ($before -> $after ticks)"
+}
+
+# ---------------------------------------------------------- 05.7 destroy
+
+# bats test_tags=ex:05_7
+@test "05.7 cgctl destroy kills what is left inside and removes every directory" {
+	"$BIN/cgctl" create "$NAME" --pids 20
+	start_background "$BATS_TEST_TMPDIR/out" cg_exec "$NAME" "$BIN/hog" forks 10
+	local bomb=$BG_PID
+	wait_until 5 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")') >= 10 ))"
+	run "$BIN/cgctl" destroy "$NAME"
+	assert_success
+	assert_output ""
+	assert_no_cgroup_left "$NAME"
+	wait_until 5 process_gone "$bomb"
+}
+
+# bats test_tags=ex:05_7
+@test "05.7 cgctl run: a memory hog is OOM-killed, cgctl survives, reports it and cleans up" {
+	run "$BIN/cgctl" run --memory 32M --name "$NAME" -- "$BIN/hog" memory 200
+	assert_equal "$status" 137
+	assert_line --regexp "^cgctl:   memory: peak [0-9.]+[KM] of max 32.0M, limit hit [1-9][0-9]* times, OOM kills 1\$"
+	assert_no_cgroup_left "$NAME"
+}
+
+# bats test_tags=ex:05_7
+@test "05.7 cgctl run: a fork bomb is contained, the host keeps forking, nothing is left" {
+	start_background "$BATS_TEST_TMPDIR/run.out" \
+		"$BIN/cgctl" run --pids 24 --name "$NAME" -- "$BIN/hog" forks 1
+	local cgctl=$BG_PID rc=0
+	wait_until 5 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")' 2>/dev/null || echo 0) >= 20 ))"
+	for i in $(seq 30); do /bin/true || fail "the host could not fork"; done
+	wait "$cgctl" || rc=$?
+	assert_equal "$rc" 0
+	run cat "$BATS_TEST_TMPDIR/run.out"
+	assert_line --regexp "^cgctl:   pids: peak ([0-9]+|unknown) of max 24, forks refused [1-9][0-9]*, left [0-9]+\$"
+	refute_line --regexp "peak (2[5-9]|[3-9][0-9]|[0-9]{3,}) of max"
+	assert_no_cgroup_left "$NAME"
+}
+
+# bats test_tags=ex:05_7
+@test "05.7 cgctl run: a busy loop under --cpus 0.1 is throttled, and cgctl says so" {
+	run "$BIN/cgctl" run --cpus 0.1 --name "$NAME" -- "$BIN/hog" cpu 1
+	assert_success
+	assert_line --regexp "^cgctl:   cpu: 0\.[0-2][0-9] s, throttled in [1-9][0-9]* of [1-9][0-9]* periods for [0-9.]+ s\$"
+	assert_no_cgroup_left "$NAME"
+}
+
+# bats test_tags=ex:05_7
+@test "05.7 cgctl run passes on the command's status and leaves nothing after a failure" {
+	run "$BIN/cgctl" run --name "$NAME" -- sh -c 'echo inside; exit 7'
+	assert_equal "$status" 7
+	assert_line inside
+	assert_no_cgroup_left "$NAME"
+	run -127 "$BIN/cgctl" run --name "$NAME" -- "$BATS_TEST_TMPDIR/no-such-program"
+	assert_line --partial "exec $BATS_TEST_TMPDIR/no-such-program: No such file or directory"
+	assert_no_cgroup_left "$NAME"
+}
+
+# bats test_tags=ex:05_7
+@test "05.7 after cgctl run is SIGKILLed, cgctl destroy removes what it left" {
+	start_background "$BATS_TEST_TMPDIR/run.out" "$BIN/cgctl" run --name "$NAME" -- sleep 100
+	local cgctl=$BG_PID sleeper
+	wait_until 5 grep -q . "$(cg_file procs "$NAME")"
+	sleeper=$(head -1 "$(cg_file procs "$NAME")")
+	kill -KILL "$cgctl"
+	wait "$cgctl" || true
+	# The command outlives cgctl, in its cgroup.
+	run cat "$(cg_file procs "$NAME")"
+	assert_output "$sleeper"
+	run "$BIN/cgctl" destroy "$NAME"
+	assert_success
+	assert_no_cgroup_left "$NAME"
+	wait_until 5 process_gone "$sleeper"
+}
+
+# ------------------------------------------------------------- errors
+
+@test "cgctl: malformed and out-of-range limits are one clear line, and nothing is made" {
+	local bad expected
+	while IFS='|' read -r bad expected; do
+		run "$BIN/cgctl" run $bad --name "$NAME" -- true
+		assert_equal "$status" 125
+		assert_one_error_line
+		assert_output "cgctl: $expected"
+		assert_no_cgroup_left "$NAME"
+	done <<'EOF'
+--memory 64Q|memory limit '64Q': not a size (a number with an optional K, M, G or T, or max)
+--memory -5M|memory limit '-5M': not a size (a number with an optional K, M, G or T, or max)
+--memory 512K|memory limit '512K': out of range (from 1M to 1P, or max)
+--memory 2000000T|memory limit '2000000T': out of range (from 1M to 1P, or max)
+--pids 0|pids limit '0': out of range (from 1 to 4194304, or max)
+--pids 12x|pids limit '12x': not a number (a process count, or max)
+--cpus 0.001|cpu limit '0.001': not a number of CPUs (like 0.5 or 2, at most two decimals, or max)
+--cpus 0|cpu limit '0': out of range (from 0.01 to 1024 CPUs, or max)
+--cpus 2000|cpu limit '2000': out of range (from 0.01 to 1024 CPUs, or max)
+--cpus half|cpu limit 'half': not a number of CPUs (like 0.5 or 2, at most two decimals, or max)
+EOF
+	run "$BIN/cgctl" create "$NAME" --memory 1G --pids nope
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_no_cgroup_left "$NAME"
+}
+
+@test "cgctl: a bad name, a missing cgroup, a missing command are one clear line each" {
+	run "$BIN/cgctl" create ../etc
+	assert_equal "$status" 1
+	assert_output "cgctl: cgroup name '../etc': use only letters, digits, '_', '.' and '-'"
+	run "$BIN/cgctl" destroy "$NAME"
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_output "cgctl: destroy cgroup cfs/$NAME: No such file or directory"
+	run "$BIN/cgctl" run --memory 64M
+	assert_equal "$status" 2
+	assert_output "cgctl: run: missing COMMAND (try cgctl --help)"
+	run "$BIN/cgctl" frobnicate
+	assert_equal "$status" 2
+	run "$BIN/cgctl" set "$NAME"
+	assert_equal "$status" 2
+	run "$BIN/cgctl" --help
+	assert_success
+	assert_output --partial "usage: cgctl run"
+}
+
+@test "cgctl run --name of an existing cgroup fails and leaves that cgroup alone" {
+	"$BIN/cgctl" create "$NAME" --pids 7
+	run "$BIN/cgctl" run --name "$NAME" -- true
+	assert_equal "$status" 125
+	assert_one_error_line
+	assert_output --partial "File exists"
+	assert_equal "$(cat "$(cg_file pids.max "$NAME")")" 7
+}

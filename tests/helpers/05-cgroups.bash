@@ -1,0 +1,109 @@
+# 05-cgroups.bash: shell helpers for chapter 05's tests. They do with
+# plain shell what cgctl does in C, so a test can set up or clean up a
+# cgroup without depending on the exercise it grades.
+#
+# A cgroup NAME lives at cfs/NAME: /sys/fs/cgroup/cfs/NAME on v2,
+# /sys/fs/cgroup/<controller>/cfs/NAME on v1 (and hybrid).
+
+CG_ROOT=/sys/fs/cgroup
+CG_V1_CONTROLLERS=(memory pids cpu cpuacct freezer)
+
+# cg_dirs NAME: the cgroup's directories, one a line (whether they exist
+# or not): one on v2, one per distinct v1 hierarchy.
+cg_dirs() {
+	local name=$1 controller mount_point resolved seen=" "
+	if [[ $(cgroup_mode) == v2 ]]; then
+		echo "$CG_ROOT/cfs/$name"
+		return
+	fi
+	for controller in "${CG_V1_CONTROLLERS[@]}"; do
+		mount_point=$CG_ROOT/$controller
+		[[ $(stat -f -c %T "$mount_point" 2>/dev/null) == cgroupfs ]] || continue
+		resolved=$(realpath "$mount_point")
+		[[ $seen == *" $resolved "* ]] && continue
+		seen+="$resolved "
+		echo "$resolved/cfs/$name"
+	done
+}
+
+# cg_dir CONTROLLER NAME: the directory holding CONTROLLER's files.
+cg_dir() {
+	if [[ $(cgroup_mode) == v2 ]]; then
+		echo "$CG_ROOT/cfs/$2"
+	else
+		echo "$(realpath "$CG_ROOT/$1")/cfs/$2"
+	fi
+}
+
+# cg_file KNOB NAME: the file a knob lives in, in this mode. Knobs:
+# memory.max pids.max pids.current cpu.max cpu.stat procs.
+cg_file() {
+	local knob=$1 name=$2 v2
+	[[ $(cgroup_mode) == v2 ]] && v2=1
+	case $knob in
+	memory.max) if [[ $v2 ]]; then echo "$(cg_dir memory "$name")/memory.max"; else echo "$(cg_dir memory "$name")/memory.limit_in_bytes"; fi ;;
+	cpu.max) if [[ $v2 ]]; then echo "$(cg_dir cpu "$name")/cpu.max"; else echo "$(cg_dir cpu "$name")/cpu.cfs_quota_us"; fi ;;
+	pids.*) echo "$(cg_dir pids "$name")/$knob" ;;
+	cpu.stat) echo "$(cg_dir cpu "$name")/cpu.stat" ;;
+	procs) echo "$(cg_dir memory "$name")/cgroup.procs" ;;
+	*) echo "cg_file: unknown knob $knob" >&2; return 1 ;;
+	esac
+}
+
+# cg_exec NAME CMD...: run CMD inside the cgroup (the shell moves itself
+# in, in every hierarchy, then execs CMD). The caller stays outside.
+# Exits 125 without running CMD unless it is inside: a fork bomb must
+# never run loose.
+cg_exec() {
+	local name=$1
+	shift
+	(
+		local dir joined=0
+		for dir in $(cg_dirs "$name"); do
+			echo "$BASHPID" >"$dir/cgroup.procs" || exit 125
+			joined=1
+		done
+		((joined)) || { echo "cg_exec: no cgroup $name to join" >&2; exit 125; }
+		exec "$@"
+	)
+}
+
+# cg_stat FILE KEY: the value of KEY in a "key value" file (cpu.stat).
+cg_stat() {
+	awk -v key="$2" '$1 == key { print $2 }' "$1"
+}
+
+# cg_remove NAME: thaw, kill everything inside and remove the cgroup's
+# directories (bounded retries). For teardown: never fails.
+cg_remove() {
+	local name=$1 dir pid try
+	for dir in $(cg_dirs "$name"); do
+		[[ -d $dir ]] || continue
+		[[ -e $dir/cgroup.freeze ]] && echo 0 >"$dir/cgroup.freeze" 2>/dev/null
+		[[ -e $dir/freezer.state ]] && echo THAWED >"$dir/freezer.state" 2>/dev/null
+		for try in $(seq 100); do
+			while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$dir/cgroup.procs"
+			rmdir "$dir" 2>/dev/null && break
+			sleep 0.05
+		done
+	done
+	return 0
+}
+
+# assert_no_cgroup_left NAME: none of the cgroup's directories exists.
+assert_no_cgroup_left() {
+	local dir
+	for dir in $(cg_dirs "$1"); do
+		[[ ! -e $dir ]] || fail "cgroup directory left behind: $dir"
+	done
+}
+
+# process_gone PID: the process has ended (no /proc entry, or a zombie).
+process_gone() {
+	[[ ! -e /proc/$1 ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# cpu_ticks PID: user+system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
