@@ -90,7 +90,7 @@ requires() {
 		netns) unshare --net true 2>/dev/null || reason="needs network namespaces" ;;
 		veth) unshare --net ip link add cfsprobe type veth peer name cfsprobe2 2>/dev/null || reason="needs the veth driver" ;;
 		bridge) unshare --net ip link add cfsprobe type bridge 2>/dev/null || reason="needs the bridge driver" ;;
-		nft) modprobe nf_tables 2>/dev/null; [[ -d /sys/module/nf_tables ]] || reason="needs nf_tables" ;;
+		nft) unshare --net nft add table ip cfsprobe 2>/dev/null || reason="needs nf_tables (and the nft command)" ;;
 		*) command -v "$feature" >/dev/null || reason="needs $feature" ;;
 		esac
 		if [[ -n $reason ]]; then
