@@ -172,6 +172,8 @@ static const struct command_help {
 	 "List the host PIDs of the processes in the container's PID namespace.\n"},
 	{"pause", "pause ID", "Freeze every process of the container (not supported yet: chapter 05).\n"},
 	{"resume", "resume ID", "Thaw a paused container (not supported yet: chapter 05).\n"},
+	{"validate", "validate [--bundle DIR]",
+	 "Check the bundle's config.json as create would, and touch nothing.\n"},
 	{"spec", "spec [--bundle DIR]",
 	 "Write a default config.json (busybox rootfs in ./rootfs, /bin/sh) to the bundle.\n"},
 };
@@ -491,6 +493,13 @@ static int run_command(const char *command, int argc, char **argv)
 		return command_spec(&options) == 0 ? 0 : 1;
 	if (strcmp(command, "list") == 0)
 		return command_list(&options) == 0 ? 0 : 1;
+	if (strcmp(command, "validate") == 0) {
+		struct oci_config config;
+		if (oci_config_load(options.bundle, &config) != 0)
+			return 1;
+		oci_config_free(&config);
+		return 0;
+	}
 
 	const char *id = take_id(command, argc, argv, &status);
 	if (id == NULL)

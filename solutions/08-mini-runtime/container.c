@@ -268,7 +268,9 @@ int container_create(const struct container_create_options *options,
 	/* Record the PID before anything else can go wrong: a runtime
 	 * killed from here on leaves enough for delete --force. */
 	state->pid = child;
-	if (process_start_time(child, &state->pid_start_time) != 0) {
+	/* ESRCH: the child already failed (and said why); the sync pipe's
+	 * EOF below handles it. */
+	if (process_start_time(child, &state->pid_start_time) != 0 && errno != ESRCH) {
 		fail_errno("read the start time of %d", (int)child);
 		goto fail;
 	}
