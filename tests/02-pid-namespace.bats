@@ -59,6 +59,7 @@ wait_ready() {
 @test "02.1 the host sees the same process under its own PID (NSpid)" {
 	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
+	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
 	local child
 	child=$(children_of "$PIDNS_PID")
 	[[ -n $child ]] || fail "pidns has no child"
@@ -204,6 +205,7 @@ wait_ready() {
 @test "02.5 SIGTERM to pidns stops the command and the exit status is 143" {
 	start_pidns --pid -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
+	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
 	kill -TERM "$PIDNS_PID"
 	wait_for_exit "$PIDNS_PID" 5
 	assert_equal "$EXIT_STATUS" 143
@@ -216,6 +218,7 @@ wait_ready() {
 	start_pidns --root "$rootfs" -- /bin/sh -c 'touch /tmp/ready; exec sleep 10'
 	READY=$rootfs/tmp/ready
 	wait_ready
+	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
 	kill -INT "$PIDNS_PID"
 	wait_for_exit "$PIDNS_PID" 5
 	assert_equal "$EXIT_STATUS" 130
@@ -235,6 +238,7 @@ wait_ready() {
 @test "without an init, PID 1 ignores a SIGTERM it has no handler for" {
 	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
+	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
 	local child
 	child=$(children_of "$PIDNS_PID")
 	defer kill -KILL "$child"

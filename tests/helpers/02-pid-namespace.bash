@@ -62,3 +62,14 @@ processes_in_pid_namespace() {
 		fi
 	done
 }
+
+# has_descendant_named PID NAME: some process below PID runs NAME (its
+# comm). Wait for it before signalling: a shell that is about to exec the
+# command may catch the signal itself, and the command never sees it.
+has_descendant_named() {
+	local pid
+	for pid in $(descendants_of "$1"); do
+		[[ $(cat /proc/"$pid"/comm 2>/dev/null) == "$2" ]] && return 0
+	done
+	return 1
+}
