@@ -142,7 +142,7 @@ setup() {
 # ----------------------------------------------------------- 05.4 attach
 
 # bats test_tags=ex:05_4
-@test "05.4 cgctl attach moves a running process in, and its children are born inside" {
+@test "05.4 cgctl attach moves a running process in, in every hierarchy; cgctl stays out" {
 	"$BIN/cgctl" create "$NAME"
 	start_background "$BATS_TEST_TMPDIR/out" sleep 60
 	local pid=$BG_PID
