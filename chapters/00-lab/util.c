@@ -11,6 +11,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 static void vreport(const char *prefix, const char *format, va_list args, int errnum)
 {
@@ -157,4 +160,17 @@ int exit_code_from_wait_status(int wait_status)
 	if (WIFSIGNALED(wait_status))
 		return 128 + WTERMSIG(wait_status);
 	return 1;
+}
+
+void sanitizer_adopt_stack(void *stack_bottom, size_t size)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* Announce a switch to the clone stack and complete it at once: we
+	 * are already running on it. NULL: the old "fiber" is gone for good. */
+	__sanitizer_start_switch_fiber(NULL, stack_bottom, size);
+	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#else
+	(void)stack_bottom;
+	(void)size;
+#endif
 }

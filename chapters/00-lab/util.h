@@ -49,4 +49,9 @@ void close_fds_from(int lowest);
  * or 128 + the signal number when the process was killed. */
 int exit_code_from_wait_status(int wait_status);
 
+/* Tell AddressSanitizer that this process now runs on a stack of its own
+ * (the child of a clone(2) given a new stack, and its forks): without it
+ * ASan warns at the first noreturn call. A no-op in normal builds. */
+void sanitizer_adopt_stack(void *stack_bottom, size_t size);
+
 #endif

@@ -53,6 +53,7 @@ struct confinement {
 	uid_t uid;
 	gid_t gid;
 	int go_pipe[2];          /* the parent writes one byte when the maps are in */
+	void *stack;             /* the child's stack, so AddressSanitizer can be told */
 };
 
 static void usage(FILE *out)
@@ -135,6 +136,7 @@ static int confined_child(void *argument)
 	struct confinement *c = argument;
 	char go;
 
+	sanitizer_adopt_stack(c->stack, CHILD_STACK_SIZE);
 	/* Wait until the parent has written our uid/gid maps: before that,
 	 * in a user namespace, we are nobody. */
 	close(c->go_pipe[1]);
@@ -329,6 +331,7 @@ int main(int argc, char **argv)
 		fail_errno("mmap the child's stack");
 		return EXIT_CONFINE_FAILED;
 	}
+	c.stack = stack;
 	fflush(NULL);
 	pid_t child = clone(confined_child, stack + CHILD_STACK_SIZE, flags, &c);
 	if (child < 0) {

@@ -33,6 +33,7 @@ struct child_start {
 	int release_read_fd;
 	int release_write_fd;
 	sigset_t saved_mask;
+	void *stack; /* the child's stack, so AddressSanitizer can be told */
 };
 
 void pidns_forwarded_signals(sigset_t *set)
@@ -188,6 +189,8 @@ static int child_main(void *arg)
 	const struct child_start *start = arg;
 	const struct pidns_config *config = start->config;
 
+	if (start->stack != NULL)
+		sanitizer_adopt_stack(start->stack, CHILD_STACK_SIZE);
 	/* Wait until the parent has done its part (maps, network). */
 	if (wait_for_release(start) != 0)
 		child_exit(EXIT_SETUP_FAILED);

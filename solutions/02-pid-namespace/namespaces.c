@@ -33,6 +33,7 @@ struct child_start {
 	int release_read_fd;
 	int release_write_fd;
 	sigset_t saved_mask;
+	void *stack; /* the child's stack, so AddressSanitizer can be told */
 };
 
 void pidns_forwarded_signals(sigset_t *set)
@@ -211,6 +212,8 @@ static int child_main(void *arg)
 	const struct child_start *start = arg;
 	const struct pidns_config *config = start->config;
 
+	if (start->stack != NULL)
+		sanitizer_adopt_stack(start->stack, CHILD_STACK_SIZE);
 	/* Wait until the parent has done its part (maps, network). */
 	if (wait_for_release(start) != 0)
 		child_exit(EXIT_SETUP_FAILED);
@@ -261,6 +264,7 @@ int pidns_spawn(const struct pidns_config *config, struct pidns_child *child)
 		pidns_signals_restore(&child->saved_mask);
 		return -1;
 	}
+	start.stack = stack;
 	/* Whatever stdio still buffers would be written twice: once by us
 	 * and once by the child's copy of the buffer. */
 	fflush(NULL);
