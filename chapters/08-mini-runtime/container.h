@@ -34,12 +34,16 @@
 #define CONTAINER_ID_MAX 1024
 #define CONTAINER_EXEC_FIFO "exec.fifo"
 #define CONTAINER_STATE_FILE "state.json"
+/* A copy of the bundle's config.json, for exec (its seccomp profile, its
+ * process) and delete: the bundle may change or go after create. */
+#define CONTAINER_CONFIG_FILE "config.json"
 
 enum container_status {
 	CONTAINER_CREATING,
 	CONTAINER_CREATED,
 	CONTAINER_RUNNING,
 	CONTAINER_STOPPED,
+	CONTAINER_PAUSED, /* not in the spec's list, but what runc and crun report */
 };
 
 /* What ROOT/ID/state.json records. Everything a later `delete --force`
@@ -112,20 +116,24 @@ int container_signal_parse(const char *text);
 
 /* How create runs: what the CLI passes down. */
 struct container_create_options {
-	const char *state_root;    /* --root */
+	const char *state_root;     /* --root */
 	const char *id;
 	const struct oci_config *config;
-	const char *pid_file;      /* --pid-file, or NULL */
+	const char *pid_file;       /* --pid-file, or NULL */
+	const char *console_socket; /* --console-socket (process.terminal), or NULL */
+	bool debug;                 /* --debug: say what is skipped, and why */
 };
 
 /* Exercise 08.4: the state machine. The status now: the recorded one,
  * unless the process is gone (or its PID was reused): then "stopped". */
 enum container_status container_status(const struct container_state *state);
 
-/* Exercises 08.1-08.3: make the container of options->config, leave its
- * first process waiting on the exec fifo, record status "created" and
- * fill *state. Needs root. On failure removes everything it made
- * (process, state directory) and returns -1. */
+/* Exercises 08.1-08.3 and 08.8: make the container of options->config:
+ * its cgroup (chapter 05), its process in new namespaces (chapter 02)
+ * with its id maps (chapter 07), set up inside (chapters 01 and 07) and
+ * left waiting on the exec fifo; record status "created" and fill
+ * *state. Needs root. On failure removes everything it made (process,
+ * cgroup, state directory) and returns -1. */
 int container_create(const struct container_create_options *options,
 		     struct container_state *state);
 
@@ -133,18 +141,46 @@ int container_create(const struct container_create_options *options,
  * program; record "running". Fails unless the status is "created". */
 int container_start(struct container_state *state);
 
-/* Exercise 08.6: send signal to the container's process. Fails when the
- * container is stopped (there is nothing to signal). */
-int container_kill(const struct container_state *state, int signal);
+/* Exercise 08.6: send signal to the container's process (with all, to
+ * every process of its cgroup). Fails when the container is stopped
+ * (there is nothing to signal). */
+int container_kill(const struct container_state *state, int signal, bool all);
 
-/* Exercise 08.7: remove a stopped container; with force, kill a live
- * one first and wait for it to die. Works from any recorded status. */
+/* Exercise 08.7: remove a stopped container and its cgroup; with force,
+ * kill a live one first and wait for it to die. Works from any recorded
+ * status, and removes only what the record says was made. */
 int container_delete(struct container_state *state, bool force);
 
 /* Wait for the process of a container this process created (run), and
  * record "stopped". Returns its wait status (see exit_code_from_wait_status)
  * or -1. */
 int container_wait(struct container_state *state);
+
+/* How exec runs: the process to start (from --process FILE, or the
+ * container's own process with args from the command line). */
+struct container_exec_options {
+	const struct oci_config *config; /* the container's config, process replaced */
+	bool detach;                     /* --detach: return once it runs */
+	const char *pid_file;            /* --pid-file, or NULL */
+	const char *console_socket;      /* --console-socket, for process.terminal */
+};
+
+/* Exercise 08.9: run another process in a created or running container:
+ * in all of its namespaces (chapter 03), its cgroup (chapter 05), with
+ * the security of options->config->process (chapter 07) and the
+ * container's seccomp profile. Returns the process's exit code as a
+ * shell shows it (0 with detach once it has exec'd), 125 when minirun
+ * fails (after one line), 126/127 when the program cannot run. */
+int container_exec(const struct container_state *state, const struct container_exec_options *options);
+
+/* pause/resume: freeze or thaw every process of the container's cgroup
+ * (chapter 05's freezer). Fails unless it is running (pause) or paused
+ * (resume). */
+int container_freeze(struct container_state *state, bool frozen);
+
+/* ps: the host PIDs of the container's processes (its cgroup's), as a
+ * JSON array the caller json_decref()s, or NULL after one line. */
+json_t *container_processes(const struct container_state *state);
 
 /* ---------------------------------------------------------------- inside the container
  * container_rootfs.c (not an exercise): steps of the first process,
@@ -153,8 +189,10 @@ int container_wait(struct container_state *state);
 /* Mount every entry of config->mounts under config->root_path (before
  * pivot_root, so bind sources on the host are still reachable), creating
  * the destination directories (files for bind mounts of files). A /proc
- * mount goes through chapter 01's mount_proc. */
-int container_mounts_apply(const struct oci_config *config);
+ * mount goes through chapter 01's mount_proc. A cgroup mount is a
+ * cgroup2 mount on a v2 host (scoped by the cgroup namespace); on a v1
+ * or hybrid host it is skipped, with a note when debug is set. */
+int container_mounts_apply(const struct oci_config *config, bool debug);
 
 /* If /dev is a fresh tmpfs, fill it with the default devices (null, zero,
  * full, random, urandom, tty, bind-mounted from the host's) and the
@@ -163,25 +201,27 @@ int container_mounts_apply(const struct oci_config *config);
  * source. */
 int container_dev_populate(const struct oci_config *config);
 
-/* linux.maskedPaths (hidden under /dev/null or an empty read-only tmpfs)
- * and linux.readonlyPaths (re-bound read-only). Run after pivot_root,
- * with /proc and /sys mounted. A path that does not exist is skipped. */
-int container_paths_mask_and_protect(const struct oci_config *config);
-
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);
 
-/* hostname, oomScoreAdj, rlimits, then uid/gid/groups and umask: the
- * process attributes of config.json. */
-int container_process_attributes_apply(const struct oci_config *config);
-
-/* process.user: additional groups, gid, uid (in that order), umask.
- * After the exec fifo wait, which needs root's access to the state
- * directory. */
-int container_credentials_apply(const struct oci_config *config);
+/* oomScoreAdj and rlimits of process (an rlimit above the current hard
+ * limit needs CAP_SYS_RESOURCE: the error says so). */
+int container_process_attributes_apply(const struct oci_process *process);
 
 /* Look args[0] up in the container's PATH (from process.env) as execvp
  * would, so create fails early on a missing program. Fills path. */
-int container_find_program(const struct oci_config *config, char *path, size_t size);
+int container_find_program(const struct oci_process *process, char *path, size_t size);
+
+/* Connect to the unix socket at path (--console-socket), on the host,
+ * before the process leaves the host's mount namespace. Returns the
+ * connected socket, or -1 after one line. */
+int container_console_connect(const char *path);
+
+/* process.terminal: open a new pseudo-terminal in the container's
+ * /dev/pts (posix_openpt on /dev/ptmx), send its master over
+ * console_socket with SCM_RIGHTS (as runc does: conmon or a test holds
+ * the other end), and make the slave this process's controlling terminal
+ * and its stdin, stdout and stderr. Closes console_socket. */
+int container_terminal_setup(int console_socket);
 
 #endif

@@ -7,32 +7,33 @@
  * are joined to the root path as strings (issue 9 resolves them inside
  * the root with openat2(RESOLVE_IN_ROOT)).
  *
+ * Masked and read-only paths, credentials and capabilities are chapter
+ * 07's (security.h); the cgroup layout is chapter 05's (cgroup.h).
+ *
  * Read: mount(2) (MS_BIND, MS_REMOUNT, propagation flags), statvfs(3),
- * setrlimit(2), sethostname(2), setgroups(2), setresuid(2), proc(5)
- * (oom_score_adj), the OCI config.md "Mounts" and config-linux.md
- * "Default Devices", "Masked Paths", "Readonly Paths".
+ * setrlimit(2), proc(5) (oom_score_adj), posix_openpt(3), pts(4),
+ * unix(7) (SCM_RIGHTS), tty_ioctl(4) (TIOCSCTTY), setsid(2), the OCI
+ * config.md "Mounts" and "Console", config-linux.md "Default Devices".
  */
+#include "cgroup.h"
 #include "container.h"
 #include "rootfs.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/un.h>
 #include <unistd.h>
-
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 /* mkdir -p, for a path whose every component we may create. */
 static int make_directories(const char *path, mode_t mode)
@@ -93,7 +94,7 @@ static unsigned long mount_flags_of(const char *path)
 	return flags;
 }
 
-static int mount_one(const struct oci_config *config, const struct oci_mount *entry)
+static int mount_one(const struct oci_config *config, const struct oci_mount *entry, bool debug)
 {
 	char target[PATH_MAX];
 	struct stat source_info;
@@ -122,14 +123,21 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 		if (mount_proc(target) != 0)
 			return -1;
 	} else if (strcmp(entry->type, "cgroup") == 0 || strcmp(entry->type, "cgroup2") == 0) {
-		/* HOOK (chapter 05): the cgroup module knows the machine's
-		 * layout. Until it is linked, only a pure cgroup v2 host is
-		 * handled (one cgroup2 mount, which a cgroup namespace
-		 * scopes to the container). */
-		struct statfs host;
-		if (statfs("/sys/fs/cgroup", &host) != 0 || host.f_type != CGROUP2_SUPER_MAGIC)
-			return fail_msg("mount cgroup on %s: cgroup v1 hosts are not handled yet",
-					entry->destination);
+		/* Chapter 05 knows the layout. On v2 one cgroup2 mount, which
+		 * the cgroup namespace (made after the cgroup was joined)
+		 * roots at the container's own cgroup. On v1 there would be a
+		 * tmpfs of per-controller mounts to build; like crun on v1 we
+		 * leave it out: the container sees no cgroupfs. */
+		enum cgroup_mode mode;
+		if (cgroup_detect_mode(&mode) != 0)
+			return -1;
+		if (mode != CGROUP_MODE_V2) {
+			if (debug)
+				fprintf(stderr, "minirun: debug: cgroup mount on %s skipped: this host is cgroup %s\n",
+					entry->destination, cgroup_mode_name(mode));
+			rmdir(target); /* only if we just made it and it is empty */
+			return 0;
+		}
 		if (mount("cgroup2", target, "cgroup2", entry->flags & ~MS_REMOUNT, NULL) != 0)
 			return fail_errno("mount cgroup2 on %s", entry->destination);
 	} else {
@@ -144,11 +152,11 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 }
 
 // tag::mounts-apply[]
-int container_mounts_apply(const struct oci_config *config)
+int container_mounts_apply(const struct oci_config *config, bool debug)
 {
 	/* In the order of config.json: /dev/pts needs /dev first. */
 	for (size_t i = 0; i < config->mount_count; i++)
-		if (mount_one(config, &config->mounts[i]) != 0)
+		if (mount_one(config, &config->mounts[i], debug) != 0)
 			return -1;
 	return 0;
 }
@@ -198,46 +206,6 @@ int container_dev_populate(const struct oci_config *config)
 	return 0;
 }
 
-// tag::mask-paths[]
-int container_paths_mask_and_protect(const struct oci_config *config)
-{
-	struct stat info;
-
-	for (size_t i = 0; i < config->masked_path_count; i++) {
-		const char *path = config->masked_paths[i];
-		if (stat(path, &info) != 0) {
-			if (errno == ENOENT)
-				continue;
-			return fail_errno("masked path %s", path);
-		}
-		/* A directory is hidden under an empty read-only tmpfs, a
-		 * file under /dev/null: reads find nothing, writes fail. */
-		if (S_ISDIR(info.st_mode)) {
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) != 0)
-				return fail_errno("mask %s with a tmpfs", path);
-		} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) != 0) {
-			return fail_errno("mask %s with /dev/null", path);
-		}
-	}
-	for (size_t i = 0; i < config->readonly_path_count; i++) {
-		const char *path = config->readonly_paths[i];
-		if (stat(path, &info) != 0) {
-			if (errno == ENOENT)
-				continue;
-			return fail_errno("read-only path %s", path);
-		}
-		/* Bind the path onto itself to make it a mount of its own,
-		 * then remount that mount read-only. */
-		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
-			return fail_errno("bind-mount %s on itself", path);
-		if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags_of(path),
-			  NULL) != 0)
-			return fail_errno("remount %s read-only", path);
-	}
-	return 0;
-}
-// end::mask-paths[]
-
 int container_root_make_readonly(const struct oci_config *config)
 {
 	if (!config->root_readonly)
@@ -247,14 +215,10 @@ int container_root_make_readonly(const struct oci_config *config)
 	return 0;
 }
 
-int container_process_attributes_apply(const struct oci_config *config)
+int container_process_attributes_apply(const struct oci_process *process)
 {
-	const struct oci_process *process = &config->process;
 	char text[32];
 
-	if (config->hostname != NULL &&
-	    sethostname(config->hostname, strlen(config->hostname)) != 0)
-		return fail_errno("sethostname %s", config->hostname);
 	if (process->has_oom_score_adj) {
 		snprintf(text, sizeof text, "%d", process->oom_score_adj);
 		if (write_file("/proc/self/oom_score_adj", text) != 0)
@@ -262,36 +226,24 @@ int container_process_attributes_apply(const struct oci_config *config)
 	}
 	for (size_t i = 0; i < process->rlimit_count; i++) {
 		const struct oci_rlimit *limit = &process->rlimits[i];
-		struct rlimit value = {(rlim_t)limit->soft, (rlim_t)limit->hard};
-		if (setrlimit(limit->resource, &value) != 0)
-			return fail_errno("setrlimit %s", limit->name);
+		struct rlimit value = {(rlim_t)limit->soft, (rlim_t)limit->hard}, current;
+		if (setrlimit(limit->resource, &value) == 0)
+			continue;
+		/* Raising a hard limit needs CAP_SYS_RESOURCE, which some
+		 * hosts keep out of even root's bounding set. */
+		if (errno == EPERM && getrlimit(limit->resource, &current) == 0 &&
+		    value.rlim_max > current.rlim_max)
+			return fail_msg("setrlimit %s: hard limit %llu is above the current %llu, and raising it needs CAP_SYS_RESOURCE, which this process lacks",
+					limit->name, (unsigned long long)limit->hard,
+					(unsigned long long)current.rlim_max);
+		return fail_errno("setrlimit %s", limit->name);
 	}
 	return 0;
 }
 
-int container_credentials_apply(const struct oci_config *config)
+int container_find_program(const struct oci_process *process, char *path, size_t size)
 {
-	const struct oci_process *process = &config->process;
-	gid_t groups[process->additional_gid_count + 1];
-
-	for (size_t i = 0; i < process->additional_gid_count; i++)
-		groups[i] = process->additional_gids[i];
-	/* Groups first, then the gid, then the uid: once the uid is not 0
-	 * the process may no longer change the others. */
-	if (setgroups(process->additional_gid_count, groups) != 0)
-		return fail_errno("setgroups");
-	if (setresgid(process->gid, process->gid, process->gid) != 0)
-		return fail_errno("setresgid %u", process->gid);
-	if (setresuid(process->uid, process->uid, process->uid) != 0)
-		return fail_errno("setresuid %u", process->uid);
-	if (process->has_umask)
-		umask((mode_t)process->umask);
-	return 0;
-}
-
-int container_find_program(const struct oci_config *config, char *path, size_t size)
-{
-	const char *program = config->process.args[0];
+	const char *program = process->args[0];
 	const char *search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	struct stat info;
 
@@ -304,7 +256,7 @@ int container_find_program(const struct oci_config *config, char *path, size_t s
 		return 0;
 	}
 	/* The container's PATH, not ours: it is the container's files. */
-	for (char **entry = config->process.env; *entry != NULL; entry++)
+	for (char **entry = process->env; *entry != NULL; entry++)
 		if (strncmp(*entry, "PATH=", 5) == 0)
 			search = *entry + 5;
 	const char *start = search;
@@ -321,3 +273,89 @@ int container_find_program(const struct oci_config *config, char *path, size_t s
 	errno = ENOENT;
 	return fail_errno("exec %s: not found in PATH %s", program, search);
 }
+
+int container_console_connect(const char *path)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+
+	if (strlen(path) >= sizeof address.sun_path)
+		return fail_msg("console socket %s: path too long", path);
+	strcpy(address.sun_path, path);
+	int socket_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (socket_fd < 0)
+		return fail_errno("console socket: socket");
+	if (connect(socket_fd, (struct sockaddr *)&address, sizeof address) != 0) {
+		fail_errno("connect to console socket %s", path);
+		close(socket_fd);
+		return -1;
+	}
+	return socket_fd;
+}
+
+// tag::terminal[]
+int container_terminal_setup(int console_socket)
+{
+	char slave_name[64];
+
+	/* /dev/ptmx is the container's: a link to /dev/pts/ptmx of its own
+	 * devpts (newinstance), so the pty exists only in the container. */
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0) {
+		fail_errno("open a pseudo-terminal (/dev/ptmx)");
+		close(console_socket);
+		return -1;
+	}
+	if (grantpt(master) != 0 || unlockpt(master) != 0 ||
+	    ptsname_r(master, slave_name, sizeof slave_name) != 0) {
+		fail_errno("unlock the pseudo-terminal");
+		goto fail;
+	}
+	int slave = open(slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0) {
+		fail_errno("open %s", slave_name);
+		goto fail;
+	}
+	/* The master goes to whoever listens on the socket (conmon): one
+	 * byte of data (the pty's name) carrying the descriptor. */
+	union {
+		char buffer[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {0};
+	struct iovec data = {.iov_base = slave_name, .iov_len = strlen(slave_name)};
+	struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1,
+				 .msg_control = control.buffer, .msg_controllen = sizeof control.buffer};
+	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	header->cmsg_level = SOL_SOCKET;
+	header->cmsg_type = SCM_RIGHTS;
+	header->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(header), &master, sizeof(int));
+	if (sendmsg(console_socket, &message, 0) < 0) {
+		fail_errno("send the terminal over the console socket");
+		close(slave);
+		goto fail;
+	}
+	close(master);
+	close(console_socket);
+	/* A new session whose controlling terminal is the slave: ^C on the
+	 * master side now signals this process's foreground group. */
+	if (setsid() < 0 && errno != EPERM) {
+		close(slave);
+		return fail_errno("setsid");
+	}
+	if (ioctl(slave, TIOCSCTTY, 0) != 0) {
+		close(slave);
+		return fail_errno("make %s the controlling terminal", slave_name);
+	}
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0) {
+			close(slave);
+			return fail_errno("dup2 the terminal to %d", fd);
+		}
+	close(slave);
+	return 0;
+fail:
+	close(master);
+	close(console_socket);
+	return -1;
+}
+// end::terminal[]

@@ -73,13 +73,14 @@ const char *container_status_name(enum container_status status)
 	case CONTAINER_CREATED: return "created";
 	case CONTAINER_RUNNING: return "running";
 	case CONTAINER_STOPPED: return "stopped";
+	case CONTAINER_PAUSED: return "paused";
 	}
 	return "unknown";
 }
 
 static int status_from_name(const char *name, enum container_status *status)
 {
-	for (int s = CONTAINER_CREATING; s <= CONTAINER_STOPPED; s++)
+	for (int s = CONTAINER_CREATING; s <= CONTAINER_PAUSED; s++)
 		if (strcmp(name, container_status_name((enum container_status)s)) == 0) {
 			*status = (enum container_status)s;
 			return 0;

@@ -5,7 +5,7 @@
  * The command line follows runc's and crun's, so that OCI clients
  * (podman through conmon) can drive it: global --root, --log,
  * --log-format, --debug; commands create, start, state, kill, delete,
- * run, list, spec (and exec, ps, pause, resume as they land).
+ * run, exec, list, ps, pause, resume, spec, validate.
  *
  * Exit status: 0, or 1 when the operation fails (one line on stderr, or
  * in the --log file), 2 for a usage error. `run` exits with the
@@ -150,14 +150,16 @@ static const struct command_help {
 	 "namespaces, root and mounts, with its process waiting to be started.\n"
 	 "  -b, --bundle DIR          the bundle holding config.json\n"
 	 "      --pid-file FILE       write the container process's PID (host view) to FILE\n"
-	 "      --console-socket SOCK for process.terminal (not supported yet)\n"},
+	 "      --console-socket SOCK for process.terminal: the pty's master is sent there\n"
+	 "                            (SCM_RIGHTS); its slave is the container's stdio\n"},
 	{"start", "start ID", "Run the program of a created container.\n"},
 	{"state", "state ID",
 	 "Print the container's state as the OCI spec's JSON: ociVersion, id, status\n"
 	 "(creating, created, running, stopped), pid, bundle, annotations.\n"},
 	{"kill", "kill [--all] ID [SIGNAL]",
 	 "Send SIGNAL (default TERM; a name with or without SIG, or a number) to the\n"
-	 "container's process.\n"},
+	 "container's process.\n"
+	 "  -a, --all  to every process of the container's cgroup\n"},
 	{"delete", "delete [--force] ID",
 	 "Remove a stopped container. --force kills a live one first, and works from\n"
 	 "any state, even a create interrupted half-way.\n"
@@ -165,13 +167,24 @@ static const struct command_help {
 	{"run", "run [--bundle DIR] [-d|--detach] [--pid-file FILE] ID",
 	 "create + start, then (unless --detach) wait for the container's process,\n"
 	 "delete the container and exit with the process's status.\n"},
-	{"exec", "exec [--process FILE | -- CMD...] [--detach] [--pid-file FILE] ID",
-	 "Run another process in a running container (not supported yet: chapter 03).\n"},
+	{"exec", "exec [--process FILE] [--detach] [--pid-file FILE] [--tty --console-socket SOCK] ID [--] [CMD...]",
+	 "Run another process in a created or running container: in all of its\n"
+	 "namespaces and its cgroup, with the container's seccomp profile, and the\n"
+	 "user, capabilities, noNewPrivileges, env and cwd of the process given by\n"
+	 "--process FILE (a JSON process object, as podman writes) or, with CMD, of\n"
+	 "the container's own process running CMD.\n"
+	 "  --process FILE         the process to run (instead of CMD)\n"
+	 "  -d, --detach           return once it runs (exit status 0)\n"
+	 "  --pid-file FILE        write its host PID to FILE\n"
+	 "  -t, --tty              give it a terminal (with CMD; --process has \"terminal\")\n"
+	 "  --console-socket SOCK  where the terminal's master goes\n"
+	 "Exit status: the process's (128+N if killed by signal N), 125 if minirun\n"
+	 "fails, 126 if CMD cannot be executed, 127 if it is not found.\n"},
 	{"list", "list [--format table|json] [-q]", "List the containers under --root.\n"},
 	{"ps", "ps [--format table|json] ID",
-	 "List the host PIDs of the processes in the container's PID namespace.\n"},
-	{"pause", "pause ID", "Freeze every process of the container (not supported yet: chapter 05).\n"},
-	{"resume", "resume ID", "Thaw a paused container (not supported yet: chapter 05).\n"},
+	 "List the host PIDs of the container's processes (those of its cgroup).\n"},
+	{"pause", "pause ID", "Freeze every process of a running container (the cgroup freezer).\n"},
+	{"resume", "resume ID", "Thaw a paused container.\n"},
 	{"validate", "validate [--bundle DIR]",
 	 "Check the bundle's config.json as create would, and touch nothing.\n"},
 	{"spec", "spec [--bundle DIR]",
@@ -234,7 +247,7 @@ static int usage_error(const char *command, const char *message)
 /* Parse a command's options. Returns -1 to continue, or an exit status. */
 struct command_options {
 	const char *bundle, *pid_file, *console_socket, *format, *process;
-	bool detach, force, all, quiet;
+	bool detach, force, all, quiet, tty;
 };
 
 static int parse_command_options(const char *command, int argc, char **argv,
@@ -267,7 +280,8 @@ static int parse_command_options(const char *command, int argc, char **argv,
 		case 'F': options->format = optarg; break;
 		case 'q': options->quiet = true; break;
 		case 'P': options->process = optarg; break;
-		case 'N': case 'K': case 't': break; /* runc's; nothing to do here */
+		case 't': options->tty = true; break;
+		case 'N': case 'K': break; /* runc's; nothing to do here */
 		case 'h': command_usage(command, stdout); return 0;
 		default: {
 			char message[128];
@@ -303,11 +317,10 @@ static int command_create(const char *id, const struct command_options *options,
 {
 	struct oci_config config;
 
-	if (options->console_socket != NULL)
-		return fail_msg("create %s: --console-socket: terminals are not supported yet", id);
 	if (oci_config_load(options->bundle, &config) != 0)
 		return -1;
-	struct container_create_options create = {global.root, id, &config, options->pid_file};
+	struct container_create_options create = {global.root, id, &config, options->pid_file,
+						   options->console_socket, global.debug};
 	int result = container_create(&create, state);
 	oci_config_free(&config);
 	if (result == 0)
@@ -406,39 +419,14 @@ static int command_list(const struct command_options *options)
 	return 0;
 }
 
-/* ps: the container's processes are those in its PID namespace. Until
- * chapter 05's cgroup is linked, that is how they are found. */
+/* ps: the container's processes are those of its cgroup (chapter 05). */
 static int command_ps(const struct container_state *state, const struct command_options *options)
 {
-	char path[64], target[64], init_namespace[64];
-
 	if (container_status(state) == CONTAINER_STOPPED)
 		return fail_msg("ps %s: the container is stopped", state->id);
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)state->pid);
-	ssize_t length = readlink(path, init_namespace, sizeof init_namespace - 1);
-	if (length < 0)
-		return fail_errno("readlink %s", path);
-	init_namespace[length] = '\0';
-	json_t *pids = json_array();
-	DIR *proc = opendir("/proc");
-	if (proc == NULL) {
-		json_decref(pids);
-		return fail_errno("open /proc");
-	}
-	struct dirent *entry;
-	while ((entry = readdir(proc)) != NULL) {
-		long pid;
-		if (parse_long(entry->d_name, 1, INT32_MAX, &pid) != 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%ld/ns/pid", pid);
-		length = readlink(path, target, sizeof target - 1);
-		if (length < 0)
-			continue;
-		target[length] = '\0';
-		if (strcmp(target, init_namespace) == 0)
-			json_array_append_new(pids, json_integer(pid));
-	}
-	closedir(proc);
+	json_t *pids = container_processes(state);
+	if (pids == NULL)
+		return -1;
 	if (options->format != NULL && strcmp(options->format, "json") == 0) {
 		char *text = json_dumps(pids, JSON_COMPACT);
 		printf("%s\n", text != NULL ? text : "[]");
@@ -452,6 +440,36 @@ static int command_ps(const struct container_state *state, const struct command_
 	}
 	json_decref(pids);
 	return 0;
+}
+
+/* exec: the container's saved config, with the process to run. */
+static int command_exec(const char *id, const struct command_options *options, int argc, char **argv)
+{
+	struct container_state state;
+	struct oci_config config;
+	int result = 125;
+
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	bool has_command = optind < argc;
+	if (has_command == (options->process != NULL))
+		return usage_error("exec", "give either --process FILE or a command after the ID");
+	if (load_state(id, &state) != 0)
+		return 125;
+	if (oci_config_load(state.directory, &config) != 0) {
+		container_state_release(&state);
+		return 125;
+	}
+	if ((options->process != NULL ? oci_config_replace_process(&config, options->process)
+				      : oci_config_replace_args(&config, argv + optind, options->tty)) == 0) {
+		struct container_exec_options exec = {&config, options->detach, options->pid_file,
+						      options->console_socket};
+		debug_msg("exec in %s: %s", id, config.process.args[0]);
+		result = container_exec(&state, &exec);
+	}
+	oci_config_free(&config);
+	container_state_release(&state);
+	return result;
 }
 
 static int command_spec(const struct command_options *options)
@@ -518,16 +536,8 @@ static int run_command(const char *command, int argc, char **argv)
 	}
 	if (strcmp(command, "run") == 0)
 		return command_run(id, &options);
-	if (strcmp(command, "exec") == 0 || strcmp(command, "pause") == 0 ||
-	    strcmp(command, "resume") == 0) {
-		/* Check the container exists first: that error is the useful one. */
-		if (load_state(id, &state) != 0)
-			return 1;
-		container_state_release(&state);
-		fail_msg("%s %s: not supported yet (needs chapter %s's module)", command, id,
-			 strcmp(command, "exec") == 0 ? "03" : "05");
-		return 1;
-	}
+	if (strcmp(command, "exec") == 0)
+		return command_exec(id, &options, argc, argv);
 
 	if (load_state(id, &state) != 0)
 		return 1;
@@ -538,13 +548,14 @@ static int run_command(const char *command, int argc, char **argv)
 		result = print_json(container_state_to_json(&state, container_status(&state)));
 	} else if (strcmp(command, "kill") == 0) {
 		int signal = container_signal_parse(signal_name != NULL ? signal_name : "TERM");
-		/* --all would signal every process of the cgroup (chapter 05);
-		 * the init's death takes the whole PID namespace with it. */
-		result = signal < 0 ? -1 : container_kill(&state, signal);
+		/* --all: every process of the cgroup (exec'd ones too). */
+		result = signal < 0 ? -1 : container_kill(&state, signal, options.all);
 	} else if (strcmp(command, "delete") == 0) {
 		result = container_delete(&state, options.force);
 	} else if (strcmp(command, "ps") == 0) {
 		result = command_ps(&state, &options);
+	} else if (strcmp(command, "pause") == 0 || strcmp(command, "resume") == 0) {
+		result = container_freeze(&state, strcmp(command, "pause") == 0);
 	} else {
 		result = -1;
 	}

@@ -21,9 +21,14 @@
 
 /* Every error names the field, as a path a reader can find in the file:
  * "process.rlimits[1].soft". */
+/* Which file is being checked: "config.json", or "process.json" for
+ * exec --process (whose fields are then named without "process."). */
+static const char *document_name = "config.json";
 static int field_error(const char *field, const char *reason)
 {
-	return fail_msg("config.json: %s: %s", field, reason);
+	if (strcmp(document_name, "config.json") != 0 && strncmp(field, "process.", 8) == 0)
+		field += 8;
+	return fail_msg("%s: %s: %s", document_name, field, reason);
 }
 
 /* Build "PARENT.KEY" or "PARENT[INDEX]" into a caller's buffer. */
@@ -889,6 +894,60 @@ void oci_config_free(struct oci_config *config)
 	if (config->document != NULL)
 		json_decref(config->document);
 	memset(config, 0, sizeof *config);
+}
+
+int oci_config_replace_process(struct oci_config *config, const char *path)
+{
+	json_error_t error;
+	struct oci_process process = {0};
+
+	json_t *document = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
+	if (document == NULL) {
+		if (access(path, R_OK) != 0)
+			return fail_errno("%s", path);
+		return fail_msg("process.json %s: line %d column %d: %s", path, error.line,
+				error.column, error.text);
+	}
+	document_name = "process.json";
+	int result = json_is_object(document) ? parse_process(document, &process)
+					      : field_error("process", "must be a JSON object");
+	document_name = "config.json";
+	if (result != 0 || json_object_set_new(config->document, "minirun.exec", document) != 0) {
+		if (result == 0)
+			fail_msg("process.json: out of memory");
+		else
+			json_decref(document);
+		free(process.args);
+		free(process.env);
+		free(process.rlimits);
+		free(process.additional_gids);
+		return -1;
+	}
+	/* The strings point into document, now kept alive by config. */
+	free(config->process.args);
+	free(config->process.env);
+	free(config->process.rlimits);
+	free(config->process.additional_gids);
+	config->process = process;
+	return 0;
+}
+
+int oci_config_replace_args(struct oci_config *config, char **args, bool terminal)
+{
+	size_t count = 0;
+
+	while (args[count] != NULL)
+		count++;
+	if (count == 0 || args[0][0] == '\0')
+		return fail_msg("exec: no command to run");
+	char **copy = calloc(count + 1, sizeof *copy);
+	if (copy == NULL)
+		return fail_errno("exec: arguments");
+	memcpy(copy, args, count * sizeof *copy);
+	free(config->process.args);
+	config->process.args = copy;
+	config->process.terminal = terminal;
+	return 0;
 }
 
 const struct oci_namespace *oci_config_namespace(const struct oci_config *config,

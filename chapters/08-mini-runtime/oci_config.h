@@ -124,6 +124,16 @@ int oci_config_parse(const char *json_text, size_t length, const char *bundle,
 /* Release what oci_config_load allocated. Safe on a zeroed struct. */
 void oci_config_free(struct oci_config *config);
 
+/* exec --process FILE: read FILE (a process object, as config.json's
+ * "process": podman writes one per exec), check it as parse does, and put
+ * it in place of config->process. Errors name the field as
+ * "process.json: args: ...". Returns 0 or -1 (config unchanged). */
+int oci_config_replace_process(struct oci_config *config, const char *path);
+
+/* exec -- CMD...: keep config->process but run args (NULL-terminated,
+ * borrowed: they must outlive config) with terminal as given. */
+int oci_config_replace_args(struct oci_config *config, char **args, bool terminal);
+
 /* Find the namespace of this type ("network") in the config, or NULL. */
 const struct oci_namespace *oci_config_namespace(const struct oci_config *config,
 						  const char *type);
