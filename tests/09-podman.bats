@@ -57,7 +57,7 @@ setup() {
 	assert_equal "$(pm_inspect "$name" '{{.OCIRuntime}}')" "$PM_RUNTIME_PATH"
 	id=$(pm_inspect "$name" '{{.Id}}')
 	pid=$(pm_inspect "$name" '{{.State.Pid}}')
-	# The runtime's own view, from the state directory podman made it use.
+	# The runtime's own view, from its state directory.
 	run pm_runtime state "$id"
 	assert_success
 	assert_output --partial '"status": "running"'
@@ -78,8 +78,9 @@ setup() {
 	defer pm_remove_container "$name"
 	pm_run -d --name "$name" "$PM_IMAGE" sleep 60 >/dev/null
 	pm kill --signal KILL "$name" >/dev/null
-	wait_until 10 test "$(pm_status "$name")" = exited
-	assert_equal "$(pm_inspect "$name" '{{.State.ExitCode}}')" 137
+	run pm wait "$name"
+	assert_success
+	assert_output 137
 }
 
 @test "podman run -d, exec (without and with -t), stop (SIGTERM, numeric), rm" {
@@ -164,20 +165,25 @@ setup() {
 }
 
 @test "podman run --cap-drop ALL: no capabilities left; by default podman's eleven" {
+	local give_away='touch /tmp/f && chown 1:1 /tmp/f && echo given'
 	run --separate-stderr pm_run --rm --cap-drop ALL "$PM_IMAGE" probe caps
 	assert_success
 	assert_line CapEff=0000000000000000
 	assert_line CapPrm=0000000000000000
 	assert_line CapBnd=0000000000000000
+	# Without CAP_CHOWN, even root in the container cannot give a file away.
+	run pm_run --rm --cap-drop ALL "$PM_IMAGE" sh -c "$give_away"
+	assert_failure
+	assert_output --partial "Operation not permitted"
 	# The default set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID
 	# SETPCAP NET_BIND_SERVICE SYS_CHROOT SETFCAP.
 	run --separate-stderr pm_run --rm "$PM_IMAGE" probe caps
 	assert_success
 	assert_line CapEff=00000000a80425fb
 	assert_line CapBnd=00000000a80425fb
-	# Without CAP_NET_ADMIN, even root in the container cannot touch lo.
-	run pm_run --rm "$PM_IMAGE" ip link set lo down
-	assert_failure
+	run pm_run --rm "$PM_IMAGE" sh -c "$give_away"
+	assert_success
+	assert_output given
 }
 
 @test "podman's seccomp profile is in force; a custom profile's errno; seccomp=unconfined" {
@@ -252,5 +258,4 @@ setup() {
 	assert_failure 1
 	run pm_runtime state "$id"
 	assert_failure
-	assert_not_exists "$PM_DIR/runtime/$id"
 }

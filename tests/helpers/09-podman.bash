@@ -1,7 +1,7 @@
 # 09-podman.bash: helpers for tests/09-podman.bats.
 #
 # podman runs here through scripts/podman-minirun, with all of its state
-# (images, containers, locks, events, the runtime's --root) in a scratch
+# (images, containers, locks, events) in a scratch
 # directory made for this test file, so nothing of the machine's own
 # podman is read or changed. One image, localhost/cfs-busybox, is
 # imported from build/rootfs once per file (no registry).
@@ -97,10 +97,10 @@ pm_remove_container() {
 	pm rm --force --time 0 "$1" >/dev/null 2>&1 || true
 }
 
-# pm_runtime ARGS...: the runtime itself, on the state podman made it
-# keep (podman-minirun gives it --root DIR/runtime).
+# pm_runtime ARGS...: the runtime itself, with its default state
+# directory, which is where podman makes it keep its containers.
 pm_runtime() {
-	"$PM_RUNTIME_PATH" --root "$PM_DIR/runtime" "$@"
+	"$PM_RUNTIME_PATH" "$@"
 }
 
 # pm_remove_cgroup_parent: rmdir the file's cgroup parent in every
