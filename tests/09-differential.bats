@@ -52,6 +52,12 @@ setup() {
 	grep -qx 'masked=/proc/tty dir entries:0' "$SUBJECT_OUT" || fail "/proc/tty lists entries: $(grep '^masked=' "$SUBJECT_OUT")"
 }
 
+@test "differential: the same default devices" {
+	dif_run_both
+	assert_same_section devices
+	grep -qx 'device=/dev/null character special file 1:3' "$SUBJECT_OUT" || fail "/dev/null: $(grep '^device=/dev/null' "$SUBJECT_OUT")"
+}
+
 @test "differential: the same mounts (targets, types, ro/nosuid/nodev/noexec)" {
 	dif_run_both
 	assert_same_section mounts

@@ -16,6 +16,12 @@
 # one of each kind is really masked.
 DIF_EXTRA_MASKED=(/proc/kallsyms /proc/tty)
 
+# The devices the runtime must supply (runtime-spec config-linux.md,
+# "Default Devices"): how is up to the runtime (mknod, or a bind mount of
+# the host's node, which works in a user namespace too), so the mount list
+# leaves them out and the devices section checks what they are.
+DIF_DEFAULT_DEVICES=(/dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)
+
 # dif_runtime_path NAME: the executable of a runtime name.
 dif_runtime_path() {
 	case $1 in
@@ -113,8 +119,9 @@ c["linux"]["seccomp"] = {
 
 # dif_container_script: what the container runs. For each masked path one
 # line "masked=PATH KIND READABLE": a masked file reads as empty (it is
-# /dev/null), a masked directory lists nothing (an empty tmpfs). Then the
-# shell becomes the probe, which is PID 1.
+# /dev/null), a masked directory lists nothing (an empty tmpfs). For each
+# of the spec's default devices a line "device=PATH TYPE MAJOR:MINOR".
+# Then the shell becomes the probe, which is PID 1.
 dif_container_script() {
 	cat <<'SH'
 for p in $(cat /masked-paths); do
@@ -125,6 +132,9 @@ for p in $(cat /masked-paths); do
 	else
 		echo "masked=$p absent"
 	fi
+done
+for d in $(cat /default-devices); do
+	echo "device=$d $(stat -c '%F %t:%T' "$d" 2>&1)"
 done
 exec /bin/probe id ns caps cgroup limits mounts
 SH
@@ -143,6 +153,7 @@ dif_run() {
 	mkdir -p "$state"
 	python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); print("\n".join(c["linux"]["maskedPaths"]))' \
 		"$BUNDLE/config.json" >"$BUNDLE/rootfs/masked-paths"
+	printf '%s\n' "${DIF_DEFAULT_DEVICES[@]}" >"$BUNDLE/rootfs/default-devices"
 	dif_config_edit 'c["linux"]["cgroupsPath"] = "'"$cgroup"'"'
 	defer dif_remove_cgroup "$cgroup"
 	defer "$runtime" --root "$state" delete --force "$id"
@@ -187,11 +198,13 @@ dif_run_both() {
 #           run, whether it is the host's does not
 #   caps    the five capability sets, NoNewPrivs, Seccomp (verbatim)
 #   masked  the masked paths' lines (verbatim)
+#   devices the default devices' lines (verbatim)
 #   cgroup  /proc/self/cgroup (inside a cgroup namespace: relative to the
 #           container's own cgroup), the mode, the limits, the rlimits
 #   mounts  TARGET FSTYPE and the flags that matter (ro|rw, nosuid,
 #           nodev, noexec), sorted; sources and the other options (sizes,
-#           modes, relatime) may differ
+#           modes, relatime) may differ; the default devices and the
+#           masked files are left out (how they are made may differ)
 dif_section() {
 	local section=$1 file=$2
 	case $section in
@@ -199,6 +212,7 @@ dif_section() {
 	ns) dif_ns_new_or_host "$file" ;;
 	caps) grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp)=' "$file" ;;
 	masked) grep -E '^masked=' "$file" ;;
+	devices) grep -E '^device=' "$file" ;;
 	cgroup) grep -E '^(cgroup|cgroup\.mode|cgroup\.memory\.max|cgroup\.pids\.max|cgroup\.cpu\.max|rlimit\.[A-Z]+)=' "$file" ;;
 	mounts) dif_mounts_that_matter "$file" ;;
 	*) fail "unknown section $section" ;;
@@ -224,15 +238,14 @@ dif_ns_new_or_host() {
 
 # dif_mounts_that_matter FILE. A masked file is a bind mount of
 # /dev/null: of the host's (devtmpfs, crun) or of the container's /dev
-# (tmpfs, runc), both right, so its line says only that it is masked (the
-# masked section checks that it reads empty).
+# (tmpfs, runc), both right, so it is left out (the masked section checks
+# that it reads empty); so are the default devices (see above).
 dif_mounts_that_matter() {
 	local masked_files
 	masked_files=$(sed -n 's/^masked=\([^ ]*\) file .*/\1/p' "$1" | tr '\n' ' ')
-	awk -v masked_files=" $masked_files" '/^mount=/ {
+	awk -v masked_files=" $masked_files ${DIF_DEFAULT_DEVICES[*]} " '/^mount=/ {
 		sub(/^mount=/, "")
 		if (index(masked_files, " " $1 " ")) {
-			print $1, "(masked file)"
 			next
 		}
 		n = split($4, options, ",")
