@@ -42,8 +42,8 @@ setup() {
 	assert_line "hostname=box-$CFS_ID"
 	assert_line cwd=/
 	# The --ulimit values (see pm_run) reached the process.
-	assert_line rlimit.NOFILE=1024:1024
-	assert_line rlimit.NPROC=1024:1024
+	assert_line "rlimit.NOFILE=$PM_NOFILE"
+	assert_line "rlimit.NPROC=$PM_NPROC"
 	# --rm: podman deleted it (runtime delete --force after it exited).
 	run pm container exists "$name"
 	assert_failure 1

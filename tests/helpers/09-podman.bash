@@ -72,9 +72,14 @@ pm() {
 # asks for RLIMIT_NOFILE and RLIMIT_NPROC of 1048576 (or the hard limits
 # it sees), and raising a hard limit needs CAP_SYS_RESOURCE, which on this
 # machine is outside root's bounding set: every runtime would fail.
+# (podman-minirun's containers.conf has defaults too, 1024 and 4096; these
+# differ, so a test sees that the values given here reached the process.)
+# RLIMIT_NPROC counts every process of uid 0 on the host, not just the
+# container's: keep it well above what the machine runs.
+PM_NOFILE=1000:2000 PM_NPROC=4000:4000
 pm_run() {
 	pm run --cgroup-parent "$PM_CGROUP_PARENT" \
-		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+		--ulimit "nofile=$PM_NOFILE" --ulimit "nproc=$PM_NPROC" "$@"
 }
 
 # pm_inspect NAME FORMAT: one field of podman inspect.
