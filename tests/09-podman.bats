@@ -68,6 +68,45 @@ setup() {
 	assert_failure
 }
 
+@test "podman run -i: stdin reaches the container's process" {
+	run --separate-stderr pm_run --rm -i "$PM_IMAGE" sh -c 'read line; echo "got: $line"' <<<"hello stdin"
+	assert_success
+	assert_output "got: hello stdin"
+}
+
+@test "podman start of an exited container: the runtime makes the same id again" {
+	local name
+	name=$(pm_name)
+	defer pm_remove_container "$name"
+	run --separate-stderr pm_run --name "$name" "$PM_IMAGE" sh -c 'echo ran'
+	assert_success
+	assert_output ran
+	# podman deletes the old runtime container (delete --force on a stopped
+	# one), then create and start again with the same 64-hex id.
+	run --separate-stderr pm start --attach "$name"
+	assert_success
+	assert_output ran
+}
+
+@test "podman run --uidmap: the container's root is an unprivileged uid on the host" {
+	local name pid
+	name=$(pm_name)
+	defer pm_remove_container "$name"
+	pm_run -d --name "$name" --uidmap 0:200000:65536 --gidmap 0:200000:65536 "$PM_IMAGE" sleep 60 >/dev/null
+	run --separate-stderr pm exec "$name" probe id
+	assert_success
+	assert_line uid=0
+	assert_line "uid_map=0 200000 65536"
+	assert_line "gid_map=0 200000 65536"
+	pid=$(pm_inspect "$name" '{{.State.Pid}}')
+	run grep '^Uid:' "/proc/$pid/status"
+	assert_output --regexp $'^Uid:\t200000\t200000\t'
+	# Its files belong to it: podman shifted the image's owners.
+	run --separate-stderr pm exec "$name" sh -c 'echo mine >/root/file && stat -c %u /root/file /bin/busybox'
+	assert_success
+	assert_output $'0\n0'
+}
+
 @test "podman reports the container's exit status, and death by a signal podman sends" {
 	local name
 	run pm_run --rm "$PM_IMAGE" sh -c 'exit 3'
