@@ -80,3 +80,19 @@ setup() {
 	done
 	[[ -z $left ]] || fail "cgroups left after run:$left"
 }
+
+@test "differential: both refuse a bundle with an unknown seccomp action and leave nothing behind" {
+	dif_config_edit 'c["linux"]["seccomp"]["syscalls"][0]["action"] = "SCMP_ACT_BOGUS"'
+	local name subject_status peer_status left=
+	dif_run "$DIF_SUBJECT"
+	subject_status=$DIF_STATUS
+	dif_run "$DIF_PEER"
+	peer_status=$DIF_STATUS
+	((peer_status != 0)) || fail "the peer $DIF_PEER accepted the bundle"
+	((subject_status != 0)) || fail "$DIF_SUBJECT accepted the bundle: $(cat "$BATS_TEST_TMPDIR/$DIF_SUBJECT.out")"
+	for name in "$DIF_SUBJECT" "$DIF_PEER"; do
+		left+=$(ls -A "$BATS_TEST_TMPDIR/state-$name")
+		left+=$(ls -d /sys/fs/cgroup/cfsdif-"$name"-"$CFS_ID" /sys/fs/cgroup/*/cfsdif-"$name"-"$CFS_ID" 2>/dev/null || true)
+	done
+	[[ -z $left ]] || fail "left behind: $left"
+}
