@@ -7,6 +7,7 @@
 # stdout open and bats would wait for it. mr_create writes to a file.
 
 load helpers
+load helpers/05-cgroups
 load helpers/08-mini-runtime
 
 setup() {
@@ -17,9 +18,10 @@ setup() {
 }
 
 # Exercises each test needs: 08.1 setup inside, 08.2 exec fifo wait,
-# 08.3 create, 08.4 status, 08.5 start, 08.6 kill, 08.7 delete.
+# 08.3 create, 08.4 status, 08.5 start, 08.6 kill, 08.7 delete,
+# 08.8 process security, 08.9 exec.
 
-# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5
+# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5,ex:08_8
 @test "08.1 the container's process is PID 1 with the config's hostname, cwd and env" {
 	local id out
 	id=$(unique_name cfsmr)
@@ -36,7 +38,7 @@ setup() {
 	echo "$out" | grep -qx "home:unset" || fail "the host's environment leaked in: $out"
 }
 
-# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5
+# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5,ex:08_8
 @test "08.1 the container sees only its rootfs, its own /proc and the config's mounts" {
 	local id
 	id=$(unique_name cfsmr)
@@ -68,7 +70,7 @@ setup() {
 	[[ $(ps -o ppid= -p "$pid" | tr -d ' ') != "$$" ]]
 }
 
-# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5
+# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5,ex:08_8
 @test "08.3 state follows the spec: created, running, stopped, with id, pid, bundle, annotations" {
 	local id
 	id=$(unique_name cfsmr)
@@ -111,7 +113,7 @@ PY
 	assert_output ""
 }
 
-# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5
+# bats test_tags=ex:08_1,ex:08_2,ex:08_3,ex:08_4,ex:08_5,ex:08_8
 @test "08.5 start runs the program once; a second start fails" {
 	local id
 	id=$(unique_name cfsmr)
@@ -195,6 +197,410 @@ PY
 	wait "$BG_PID" || rc=$?
 	assert_equal "$rc" 137
 	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------- each config feature, from inside
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.1 every namespace of the config is new: pid, mount, uts, ipc, net, cgroup" {
+	local id host inside type
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["namespaces"].append({"type": "cgroup"})'
+	config_args probe ns
+	mr_run "$id"
+	inside=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	host=$("$ROOTFS/bin/probe" ns)
+	for type in pid mnt uts ipc net cgroup; do
+		[[ $(probe_value "ns.$type" <<<"$inside") != $(probe_value "ns.$type" <<<"$host") ]] ||
+			fail "ns.$type is the host's: $inside"
+	done
+	# No user namespace was asked for: that one is the host's.
+	assert_equal "$(probe_value ns.user <<<"$inside")" "$(probe_value ns.user <<<"$host")"
+}
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.1 /dev holds only the default devices; masked paths are empty, read-only paths and a readonly root refuse writes" {
+	local id out
+	id=$(unique_name cfsmr)
+	config_edit 'c["root"]["readonly"] = True'
+	config_args sh -c 'echo "dev=$(ls /dev | tr "\n" " ")"; echo "keys=$(wc -c < /proc/keys)"
+		echo "acpi=$(ls /proc/acpi | wc -l)"
+		echo x > /proc/sys/kernel/hostname 2>/dev/null || echo sys-refused
+		touch /newfile 2>/dev/null || echo root-refused
+		echo ok > /dev/shm/ok && echo shm-writable'
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$(probe_value dev <<<"$out")" \
+		"fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
+	grep -qx 'keys=0' <<<"$out" || fail "/proc/keys is not masked: $out"
+	grep -qx 'acpi=0' <<<"$out" || fail "/proc/acpi is not masked: $out"
+	grep -qx 'sys-refused' <<<"$out" || fail "/proc/sys is writable: $out"
+	grep -qx 'root-refused' <<<"$out" || fail "the readonly root is writable: $out"
+	grep -qx 'shm-writable' <<<"$out" || fail "/dev/shm (a tmpfs mount) is not writable: $out"
+}
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.1 bind mounts keep their options (ro, nosuid) and propagation; tmpfs gets its data options" {
+	local id out shared=$BATS_TEST_TMPDIR/shared
+	id=$(unique_name cfsmr)
+	mkdir "$shared"
+	echo from-the-host >"$shared/file"
+	config_edit 'c["mounts"] += [
+		{"destination": "/data", "type": "bind", "source": "'"$shared"'", "options": ["rbind", "ro", "nosuid", "rprivate"]},
+		{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=700", "noexec"]}]'
+	config_args sh -c 'cat /data/file; echo x > /data/new 2>/dev/null || echo data-refused; stat -c "scratch=%a" /scratch; probe mounts'
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	grep -qx from-the-host <<<"$out" || fail "bind source not visible: $out"
+	grep -qx data-refused <<<"$out" || fail "read-only bind is writable: $out"
+	grep -qE '^mount=/data [^ ]+ [^ ]+ ro,nosuid' <<<"$out" || fail "bind options: $out"
+	grep -qE '^mount=/scratch tmpfs tmpfs rw,.*noexec' <<<"$out" || fail "tmpfs flags: $out"
+	grep -qx 'scratch=700' <<<"$out" || fail "tmpfs mode=700: $out"
+	assert_file_not_exists "$shared/new"
+	assert_no_leftovers
+}
+
+# bats test_tags=ex:08_8
+@test "08.8 process user, groups, capabilities, noNewPrivileges, rlimits and oomScoreAdj are the config's" {
+	local id out
+	id=$(unique_name cfsmr)
+	config_edit 'p = c["process"]; p["user"] = {"uid": 1000, "gid": 1001, "additionalGids": [20, 30]}
+p["oomScoreAdj"] = 345; p["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}]
+p["capabilities"] = {k: ["CAP_KILL", "CAP_NET_BIND_SERVICE"] for k in ("bounding", "effective", "permitted", "inheritable", "ambient")}'
+	config_args probe id caps limits
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$(probe_value uid <<<"$out")/$(probe_value euid <<<"$out")" 1000/1000
+	assert_equal "$(probe_value gid <<<"$out")" 1001
+	assert_equal "$(probe_value groups <<<"$out")" "20,30"
+	assert_equal "$(probe_value oom_score_adj <<<"$out")" 345
+	assert_equal "$(probe_value rlimit.NOFILE <<<"$out")" "321:654"
+	# CAP_KILL is 5, CAP_NET_BIND_SERVICE 10: 0x420, kept in every set
+	# by a non-root user through the ambient set.
+	local set
+	for set in CapBnd CapPrm CapEff CapInh CapAmb; do
+		assert_equal "$set=$(probe_value "$set" <<<"$out")" "$set=0000000000000420"
+	done
+	assert_equal "$(probe_value NoNewPrivs <<<"$out")" 1
+}
+
+# bats test_tags=ex:08_8
+@test "08.8 seccomp comes from the config's profile: the denied call fails with its errno" {
+	local id out
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+c["process"]["noNewPrivileges"] = False'
+	config_args sh -c 'mkdir /tmp/denied || echo mkdir-refused; touch /tmp/allowed && echo touch-works; probe caps'
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	grep -q 'Permission denied' <<<"$out" || fail "not errno 13 (EACCES): $out"
+	grep -qx mkdir-refused <<<"$out" || fail "$out"
+	grep -qx touch-works <<<"$out" || fail "$out"
+	assert_equal "$(probe_value Seccomp <<<"$out")" 2
+	assert_equal "$(probe_value NoNewPrivs <<<"$out")" 0
+	assert_dir_not_exists "$BUNDLE/rootfs/tmp/denied"
+}
+
+# bats test_tags=ex:08_1,ex:08_3,ex:08_9
+@test "08.3 resources: memory, pids and cpu limits land at cgroupsPath; the pids limit stops a fork bomb" {
+	requires cgroup
+	local id pid out
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_edit 'c["linux"]["resources"] = {"memory": {"limit": 67108864}, "pids": {"limit": 8},
+		"cpu": {"quota": 50000, "period": 100000}}'
+	config_args sleep 30
+	mr_create "$id"
+	minirun start "$id"
+	pid=$(state_field "$id" pid)
+	assert_equal "$(cat "$(cg_file memory.max "$MR_CGROUP")")" 67108864
+	assert_equal "$(cat "$(cg_file pids.max "$MR_CGROUP")")" 8
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_equal "$(cat "$(cg_file cpu.max "$MR_CGROUP")")" "50000 100000"
+	else
+		assert_equal "$(cat "$(cg_file cpu.max "$MR_CGROUP")")" 50000
+	fi
+	grep -q ":/cfs/$MR_CGROUP\$" "/proc/$pid/cgroup" || fail "not in its cgroup: $(cat /proc/$pid/cgroup)"
+	# From inside (through exec, which joins the cgroup): forks stop at 8.
+	minirun exec "$id" -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do sleep 30 & done' \
+		>"$BATS_TEST_TMPDIR/forks" 2>&1 || true
+	grep -q "can't fork" "$BATS_TEST_TMPDIR/forks" || fail "no fork refused: $(cat "$BATS_TEST_TMPDIR/forks")"
+	minirun delete --force "$id"
+	for dir in $(cg_dirs "$MR_CGROUP"); do
+		assert_dir_not_exists "$dir"
+	done
+}
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.3 a user namespace maps the container's root to an unprivileged host uid" {
+	requires userns
+	local id pid out
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]'
+	config_args sh -c 'probe id > /tmp/id.txt; sleep 30'
+	# The container's root is uid 231072 on the host: like runc, minirun
+	# needs the bundle's directories to be searchable by it.
+	local dir=$BUNDLE
+	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=${dir%/*}
+	done
+	mr_create "$id"
+	minirun start "$id"
+	wait_for_file "$BUNDLE/rootfs/tmp/id.txt"
+	out=$(cat "$BUNDLE/rootfs/tmp/id.txt")
+	assert_equal "$(probe_value uid <<<"$out")" 0
+	assert_equal "$(probe_value uid_map <<<"$out" | tr -s ' ')" "0 231072 65536"
+	assert_equal "$(probe_value setgroups <<<"$out")" deny
+	pid=$(state_field "$id" pid)
+	[[ $(awk '/^Uid:/ {print $2}' "/proc/$pid/status") == 231072 ]] ||
+		fail "on the host the container's root is $(grep ^Uid: /proc/$pid/status)"
+}
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.3 a namespace given by path is joined, not made (a pod's shared network)" {
+	local id pin=$BATS_TEST_TMPDIR/netns out
+	id=$(unique_name cfsmr)
+	touch "$pin"
+	unshare --net="$pin" true
+	defer umount "$pin"
+	config_edit 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"] + [{"type": "network", "path": "'"$pin"'"}]'
+	config_args probe ns
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$(probe_value ns.net <<<"$out")" "$(stat -L -c %i "$pin")"
+}
+
+# bats test_tags=ex:08_1,ex:08_3
+@test "08.1 create --console-socket sends the terminal's master; the slave is the container's stdio" {
+	local id socket=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/console.out
+	id=$(unique_name cfsmr)
+	console_listen "$socket" "$out"
+	config_edit 'c["process"]["terminal"] = True'
+	config_args sh -c 'tty; echo done'
+	mr_create "$id" --console-socket "$socket"
+	minirun start "$id"
+	wait_until 5 grep -q '^done' "$out"
+	run cat "$out"
+	assert_line --regexp '^pty=/dev/pts/[0-9]+$'
+	assert_line --regexp '^/dev/pts/[0-9]+$'
+}
+
+# ---------------------------------------------------------------- exec
+
+# bats test_tags=ex:08_9
+@test "08.9 exec joins the container's namespaces and cgroup, with the same security as its init" {
+	local id init out rc key
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["namespaces"].append({"type": "cgroup"})
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	config_args sh -c 'probe ns caps cgroup > /tmp/init.txt; sleep 30'
+	mr_create "$id"
+	minirun start "$id"
+	wait_for_file "$BUNDLE/rootfs/tmp/init.txt"
+	init=$(cat "$BUNDLE/rootfs/tmp/init.txt")
+	minirun exec "$id" -- probe ns caps cgroup >"$BATS_TEST_TMPDIR/exec.out" 2>&1
+	out=$(cat "$BATS_TEST_TMPDIR/exec.out")
+	for key in ns.pid ns.mnt ns.uts ns.ipc ns.net ns.cgroup CapBnd CapEff CapPrm NoNewPrivs Seccomp; do
+		assert_equal "$key=$(probe_value "$key" <<<"$out")" "$key=$(probe_value "$key" <<<"$init")"
+	done
+	assert_equal "$(grep '^cgroup=' <<<"$out")" "$(grep '^cgroup=' <<<"$init")"
+	# The exit status is the command's; 127 for a missing one.
+	rc=0; minirun exec "$id" -- sh -c 'exit 7' >/dev/null 2>&1 || rc=$?
+	assert_equal "$rc" 7
+	rc=0; minirun exec "$id" -- no-such-command >"$BATS_TEST_TMPDIR/127.out" 2>&1 || rc=$?
+	assert_equal "$rc" 127
+	# Detached: returns at once; the pid file holds a PID in the cgroup.
+	minirun exec --detach --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$id" -- sleep 30 >/dev/null 2>&1
+	run minirun ps --format json "$id"
+	assert_success
+	assert_output --partial "$(cat "$BATS_TEST_TMPDIR/exec.pid")"
+	# delete --force ends what exec started too.
+	minirun delete --force "$id"
+	process_gone "$(cat "$BATS_TEST_TMPDIR/exec.pid")"
+}
+
+# bats test_tags=ex:08_9
+@test "08.9 exec --process runs podman's process.json: args, env, cwd, user, capabilities" {
+	local id out
+	id=$(unique_name cfsmr)
+	config_args sleep 30
+	mr_create "$id"
+	minirun start "$id"
+	cat >"$BATS_TEST_TMPDIR/process.json" <<'JSON'
+{"terminal": false, "user": {"uid": 1234, "gid": 1234}, "args": ["sh", "-c", "echo env=$GREETING; probe id caps"],
+ "env": ["PATH=/bin", "GREETING=from-exec"], "cwd": "/tmp",
+ "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]},
+ "noNewPrivileges": true}
+JSON
+	minirun exec --process "$BATS_TEST_TMPDIR/process.json" "$id" >"$BATS_TEST_TMPDIR/exec.out" 2>&1
+	out=$(cat "$BATS_TEST_TMPDIR/exec.out")
+	grep -qx env=from-exec <<<"$out" || fail "$out"
+	assert_equal "$(probe_value uid <<<"$out")" 1234
+	assert_equal "$(probe_value cwd <<<"$out")" /tmp
+	assert_equal "$(probe_value CapBnd <<<"$out")" 0000000000000020
+	assert_equal "$(probe_value NoNewPrivs <<<"$out")" 1
+	# A bad process.json: one line naming the field, nothing run.
+	echo '{"args": [], "cwd": "/"}' >"$BATS_TEST_TMPDIR/bad.json"
+	run minirun exec --process "$BATS_TEST_TMPDIR/bad.json" "$id"
+	assert_equal "$status" 125
+	assert_output "minirun: process.json: args: must be a non-empty array of strings"
+}
+
+# bats test_tags=ex:08_9
+@test "08.9 exec --tty --console-socket gives the exec'd process a terminal of the container's" {
+	local id socket=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/console.out
+	id=$(unique_name cfsmr)
+	config_args sleep 30
+	mr_create "$id"
+	minirun start "$id"
+	console_listen "$socket" "$out"
+	minirun exec --detach --tty --console-socket "$socket" "$id" -- sh -c 'tty; echo done' >/dev/null 2>&1
+	wait_until 5 grep -q '^done' "$out"
+	run cat "$out"
+	assert_line --regexp '^/dev/pts/[0-9]+$'
+}
+
+# ---------------------------------------------------------------- not graded (later chapters' features, error paths)
+
+@test "minirun: pause freezes every process, resume thaws them; ps lists the cgroup's" {
+	requires cgroup
+	local id pid
+	id=$(unique_name cfsmr)
+	config_args sh -c 'i=0; while :; do i=$((i + 1)); echo $i > /tmp/tick; sleep 0.05; done'
+	mr_create "$id"
+	minirun start "$id"
+	pid=$(state_field "$id" pid)
+	run minirun ps "$id"
+	assert_success
+	assert_line PID
+	assert_line "$pid"
+	minirun pause "$id"
+	assert_equal "$(container_status "$id")" paused
+	local before
+	before=$(cat "$BUNDLE/rootfs/tmp/tick")
+	sleep 0.3
+	assert_equal "$(cat "$BUNDLE/rootfs/tmp/tick")" "$before"
+	run minirun pause "$id"
+	assert_one_error_line
+	assert_output "minirun: pause $id: the container is paused, not running"
+	minirun resume "$id"
+	assert_equal "$(container_status "$id")" running
+	wait_until 5 test "$(cat "$BUNDLE/rootfs/tmp/tick")" != "$before"
+	run minirun resume "$id"
+	assert_one_error_line
+	# delete --force works on a paused container too.
+	minirun pause "$id"
+	minirun delete --force "$id"
+	process_gone "$pid"
+	assert_no_leftovers
+}
+
+@test "minirun: exec, pause and ps on a stopped container fail with one line" {
+	local id
+	id=$(unique_name cfsmr)
+	config_args true
+	mr_create "$id"
+	minirun start "$id"
+	wait_until 5 test "$(container_status "$id")" = stopped
+	run minirun exec "$id" -- true
+	assert_equal "$status" 125
+	assert_output "minirun: exec $id: the container is stopped"
+	run minirun pause "$id"
+	assert_one_error_line
+	run minirun ps "$id"
+	assert_one_error_line
+	run minirun exec "$id"
+	assert_equal "$status" 2
+}
+
+@test "minirun: bad inputs for the later chapters' features give one line and leave no state, cgroup or process" {
+	requires cgroup
+	local id=cfsbad$CFS_ID
+	mr_cgroup_path
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
+	local -a cases=(
+		'c["process"]["terminal"] = True|config.json: process.terminal: needs --console-socket (the terminal'"'"'s master goes there)'
+		'c["linux"]["namespaces"].append({"type": "user", "path": "/proc/1/ns/user"}); c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 1000, "size": 1}]; c["linux"]["gidMappings"] = c["linux"]["uidMappings"]|config.json: linux.namespaces[5].path: joining an existing user namespace is not supported'
+		'c["linux"]["namespaces"][1]["path"] = "/etc/passwd"|'
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_BOGUS"}|'
+		'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1099511627776}]|setrlimit RLIMIT_NOFILE: hard limit 1099511627776 is above'
+	)
+	local entry edit expected
+	for entry in "${cases[@]}"; do
+		edit=${entry%%|*}
+		expected=${entry#*|}
+		cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
+		config_edit "$edit"
+		minirun create --bundle "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/out" 2>&1 || status=$?
+		run cat "$BATS_TEST_TMPDIR/out"
+		[[ ${#lines[@]} -eq 1 ]] || fail "$edit: expected one line: $output"
+		[[ -z $expected ]] || assert_output --partial "$expected"
+		assert_no_leftovers
+		for dir in $(cg_dirs "$MR_CGROUP"); do
+			assert_dir_not_exists "$dir"
+		done
+	done
+}
+
+@test "minirun: 100 sequential run + delete leave no state, mount, cgroup or process behind" {
+	requires cgroup
+	local i before after
+	config_args true
+	mr_cgroup_path
+	before=$(ls /proc | grep -c '^[0-9]')
+	SECONDS=0
+	for i in $(seq 100); do
+		minirun run --bundle "$BUNDLE" "cfsloop$CFS_ID-$i" >/dev/null 2>&1 || fail "run $i failed"
+	done
+	(( SECONDS < 20 )) || fail "100 runs took ${SECONDS}s"
+	assert_no_leftovers
+	for dir in $(cg_dirs "$MR_CGROUP"); do
+		assert_dir_not_exists "$dir"
+	done
+}
+
+@test "minirun: the config podman generates runs a container here (paths adapted, rlimits within this host's)" {
+	requires cgroup
+	local id out
+	id=$(unique_name cfsmr)
+	mkdir -p "$BATS_TEST_TMPDIR/userdata/shm"
+	for f in hosts hostname .containerenv; do echo "$f" >"$BATS_TEST_TMPDIR/userdata/$f"; done
+	cp "$PROJECT_ROOT/tests/helpers/08-podman-config.json" "$BUNDLE/config.json"
+	mr_cgroup_path
+	config_edit 'import os
+c["root"]["path"] = "rootfs"
+c["process"]["args"] = ["sh", "-c", "cat /etc/hostname; probe id caps limits"]
+for m in c["mounts"]:
+    if m.get("type") == "bind":
+        m["source"] = "'"$BATS_TEST_TMPDIR"'/userdata/" + os.path.basename(m["source"])
+hard = int(open("/proc/self/limits").read().split("Max open files")[1].split()[1])
+c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": min(hard, 1024), "hard": min(hard, 1024)}]'
+	mr_run "$id"
+	out=$MR_OUT
+	assert_equal "$MR_STATUS" 0
+	grep -qx hostname <<<"$out" || fail "the /etc/hostname bind: $out"
+	assert_equal "$(probe_value hostname <<<"$out")" 0d0acd936cfc
+	assert_equal "$(probe_value Seccomp <<<"$out")" 2
+	assert_equal "$(probe_value rlimit.NOFILE <<<"$out")" "1024:1024"
+	# podman's own rlimits ask for more than this host allows: a clear line.
+	config_edit 'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 1048576, "hard": 1048576}]'
+	if (( $(ulimit -Hn) < 1048576 )) && ! capsh --has-p=cap_sys_resource 2>/dev/null; then
+		minirun create --bundle "$BUNDLE" "$id-x" >"$BATS_TEST_TMPDIR/x.out" 2>&1 || true
+		run cat "$BATS_TEST_TMPDIR/x.out"
+		assert_output --partial "setrlimit RLIMIT_NOFILE: hard limit 1048576 is above the current"
+		assert_output --partial "needs CAP_SYS_RESOURCE"
+		assert_no_leftovers
+	fi
 }
 
 # ---------------------------------------------------------------- not graded

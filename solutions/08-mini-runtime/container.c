@@ -127,7 +127,9 @@ static int container_init_setup(const struct init_arguments *init)
 	const struct oci_config *config = init->config;
 
 	// BEGIN SOLUTION 08.1: the order of setup inside the container's first process
-	// HINT: Each step needs the one before. The cgroup namespace first (the parent has put
+	// HINT: Each step needs the one before. In a user namespace, become its root first
+	// HINT: (security_set_user(0, 0, 0, NULL, 0)): files made by an unmapped uid are refused.
+	// HINT: Then the cgroup namespace (the parent has put
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. Then
 	// HINT: config.json's mounts (container_mounts_apply) and /dev (container_dev_populate)
@@ -136,6 +138,11 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: readonlyPaths, container_root_make_readonly, the terminal if console_socket >= 0
 	// HINT: (container_terminal_setup), rlimits and oomScoreAdj
 	// HINT: (container_process_attributes_apply), and chdir to process.cwd.
+	/* Cloned into a user namespace we still carry the host's uid 0,
+	 * which the maps do not map: the files we create would have no
+	 * owner in here (EOVERFLOW). Become the namespace's own root. */
+	if (init->user_namespace && security_set_user(0, 0, 0, NULL, 0) != 0)
+		return -1;
 	/* A cgroup namespace made now is rooted at the container's cgroup,
 	 * which the runtime attached us to before releasing us: inside,
 	 * /proc/self/cgroup says "/". Made at clone time it would be
@@ -284,14 +291,15 @@ static int write_pid_file(const char *pid_file, pid_t pid)
 	return 0;
 }
 
-/* linux.uidMappings as the kernel's text: "0 100000 65536\n...". */
+/* linux.uidMappings as chapter 07 takes them: "0 100000 65536,1 ...". */
 static int id_map_text(const struct oci_id_mapping *mappings, size_t count, char *text, size_t size)
 {
 	size_t used = 0;
 
 	text[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
-		int length = snprintf(text + used, size - used, "%u %u %u\n", mappings[i].container_id,
+		int length = snprintf(text + used, size - used, "%s%u %u %u", i ? "," : "",
+				      mappings[i].container_id,
 				      mappings[i].host_id, mappings[i].size);
 		if (length < 0 || (size_t)length >= size - used)
 			return fail_msg("config.json: linux.uidMappings: too many lines");

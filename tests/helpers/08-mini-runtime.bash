@@ -79,3 +79,53 @@ process_gone() {
 	stat=${stat##*) }
 	[[ ${stat%% *} == Z ]] || fail "process $1 is still alive: $stat"
 }
+
+# mr_run ID ARGS...: `minirun run` with stdout+stderr in
+# $BATS_TEST_TMPDIR/ID.out (never a pipe: see mr_create); sets MR_STATUS
+# and MR_OUT (the output). Not in $(...): defer must run in the test.
+mr_run() {
+	local id=$1
+	shift
+	MR_STATUS=0
+	defer mr_force_delete "$id"
+	minirun run --bundle "$BUNDLE" "$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 || MR_STATUS=$?
+	MR_OUT=$(cat "$BATS_TEST_TMPDIR/$id.out")
+}
+
+# mr_cgroup_path: a unique cgroupsPath below cfs/ (chapter 05's parent),
+# so that cg_file KNOB NAME of helpers/05-cgroups finds it. Sets MR_CGROUP.
+mr_cgroup_path() {
+	MR_CGROUP=$(unique_name cfsmr)cg
+	config_edit 'c["linux"]["cgroupsPath"] = "/cfs/'"$MR_CGROUP"'"'
+}
+
+# wait_for_file FILE: until a container wrote it (5 s at most).
+wait_for_file() {
+	wait_until 5 test -s "$1"
+}
+
+# console_listen SOCKET OUT: a unix socket server (python3) that takes the
+# terminal master a runtime sends (SCM_RIGHTS) and copies what the
+# container writes on its terminal to OUT. Sets BG_PID.
+console_listen() {
+	start_background "$2" python3 -c '
+import os, socket, sys, time
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(sys.argv[1])
+server.listen(1)
+connection, _ = server.accept()
+message, fds, _, _ = socket.recv_fds(connection, 1024, 1)
+print("pty=" + message.decode(), flush=True)
+end = time.time() + 10
+while time.time() < end:
+    try:
+        data = os.read(fds[0], 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    sys.stdout.write(data.decode(errors="replace").replace("\r", ""))
+    sys.stdout.flush()
+' "$1"
+	wait_until 5 test -S "$1"
+}
