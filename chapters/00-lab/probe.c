@@ -211,6 +211,23 @@ static void print_limit(const char *key, const char *path)
 	printf("%s=%s\n", key, text);
 }
 
+/* A v1 controller file of this process's cgroup. Inside a container the
+ * hierarchy may be mounted at its own cgroup (crun, minirun bind it
+ * there), so fall back to the top of the controller's mount. */
+static char *read_v1_file(const char *controller, const char *file)
+{
+	char own[PATH_MAX], path[PATH_MAX + 128];
+	if (own_cgroup_path(controller, own, sizeof own) == 0) {
+		snprintf(path, sizeof path, "/sys/fs/cgroup/%s%s/%s", controller,
+			 strcmp(own, "/") == 0 ? "" : own, file);
+		char *text = read_small_file(path);
+		if (text)
+			return text;
+	}
+	snprintf(path, sizeof path, "/sys/fs/cgroup/%s/%s", controller, file);
+	return read_small_file(path);
+}
+
 static void section_limits(void)
 {
 	char own[PATH_MAX], path[PATH_MAX + 64];
@@ -228,42 +245,26 @@ static void section_limits(void)
 			print_limit(key, path);
 		}
 	} else if (strcmp(mode, "none") != 0) {
-		if (own_cgroup_path("memory", own, sizeof own) == 0) {
-			snprintf(path, sizeof path, "/sys/fs/cgroup/memory%s/memory.limit_in_bytes",
-				 strcmp(own, "/") == 0 ? "" : own);
-			char *text = read_small_file(path);
-			if (text) {
-				unsigned long long bytes = strtoull(text, NULL, 10);
-				/* v1 spells "no limit" as a huge page-aligned number. */
-				if (bytes >= (1ULL << 62))
-					printf("cgroup.memory.max=max\n");
-				else
-					printf("cgroup.memory.max=%llu\n", bytes);
-			}
+		char *text = read_v1_file("memory", "memory.limit_in_bytes");
+		if (text) {
+			unsigned long long bytes = strtoull(text, NULL, 10);
+			/* v1 spells "no limit" as a huge page-aligned number. */
+			if (bytes >= (1ULL << 62))
+				printf("cgroup.memory.max=max\n");
+			else
+				printf("cgroup.memory.max=%llu\n", bytes);
 		}
-		if (own_cgroup_path("pids", own, sizeof own) == 0) {
-			snprintf(path, sizeof path, "/sys/fs/cgroup/pids%s/pids.max",
-				 strcmp(own, "/") == 0 ? "" : own);
-			print_limit("cgroup.pids.max", path);
-		}
-		if (own_cgroup_path("cpu", own, sizeof own) == 0) {
-			char quota[64] = "", period[64] = "";
-			snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.cfs_quota_us",
-				 strcmp(own, "/") == 0 ? "" : own);
-			char *text = read_small_file(path);
-			if (text) {
-				snprintf(quota, sizeof quota, "%.40s", text);
-				quota[strcspn(quota, "\n")] = '\0';
-				snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.cfs_period_us",
-					 strcmp(own, "/") == 0 ? "" : own);
-				text = read_small_file(path);
-				if (text) {
-					snprintf(period, sizeof period, "%.40s", text);
-					period[strcspn(period, "\n")] = '\0';
-					printf("cgroup.cpu.max=%s %s\n",
-					       strcmp(quota, "-1") == 0 ? "max" : quota, period);
-				}
-			}
+		text = read_v1_file("pids", "pids.max");
+		if (text)
+			printf("cgroup.pids.max=%.*s\n", (int)strcspn(text, "\n"), text);
+		text = read_v1_file("cpu", "cpu.cfs_quota_us");
+		if (text) {
+			char quota[64];
+			snprintf(quota, sizeof quota, "%.*s", (int)strcspn(text, "\n"), text);
+			text = read_v1_file("cpu", "cpu.cfs_period_us");
+			if (text)
+				printf("cgroup.cpu.max=%s %.*s\n", strcmp(quota, "-1") == 0 ? "max" : quota,
+				       (int)strcspn(text, "\n"), text);
 		}
 	}
 
