@@ -219,18 +219,18 @@ dif_section() {
 # dif_ns_new_or_host FILE: ns.TYPE=new or ns.TYPE=host for every
 # namespace the probe listed, by the host's inodes.
 dif_ns_new_or_host() {
-	local line type inode host
+	local line type inode host_ns
+	host_ns=$("$ROOTFS/bin/probe" ns)
 	while IFS= read -r line; do
 		[[ $line == ns.* ]] || continue
 		type=${line%%=*}
 		inode=${line#*=}
-		host=$("$ROOTFS/bin/probe" ns | probe_value "$type") || host=none
-		if [[ $inode == "$host" ]]; then
+		if [[ $inode == "$(probe_value "$type" <<<"$host_ns")" ]]; then
 			echo "$type=host"
 		else
 			echo "$type=new"
 		fi
-	done <"$file"
+	done <"$1"
 }
 
 # dif_mounts_that_matter FILE. A masked file is a bind mount of
