@@ -87,6 +87,10 @@ int container_state_write(const struct container_state *state);
  * Returns 0, or -1 ("container ID does not exist"). */
 int container_state_read(const char *root, const char *id, struct container_state *state);
 
+/* Is there a state directory ROOT/ID (a container, maybe half made)?
+ * Prints nothing. */
+bool container_state_exists(const char *root, const char *id);
+
 /* Drop the annotations reference. */
 void container_state_release(struct container_state *state);
 
@@ -221,7 +225,13 @@ int container_console_connect(const char *path);
  * /dev/pts (posix_openpt on /dev/ptmx), send its master over
  * console_socket with SCM_RIGHTS (as runc does: conmon or a test holds
  * the other end), and make the slave this process's controlling terminal
- * and its stdin, stdout and stderr. Closes console_socket. */
-int container_terminal_setup(int console_socket);
+ * and its stdin, stdout and stderr. With bind_console (the first
+ * process, after pivot_root) the slave is also bound on /dev/console.
+ * Closes console_socket. */
+int container_terminal_setup(int console_socket, bool bind_console);
+
+/* In a new network namespace only lo exists, and it is down: bring it
+ * up (127.0.0.1 then works), as runc and crun do. */
+int container_loopback_up(void);
 
 #endif

@@ -23,9 +23,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -94,6 +96,98 @@ static unsigned long mount_flags_of(const char *path)
 	return flags;
 }
 
+/* One hierarchy of a v1 (or hybrid) host in the container's cgroup
+ * tmpfs at target/name: with a cgroup namespace a fresh mount of it
+ * (rooted by the namespace at the container's cgroup); without one (or
+ * where the mount is refused: a user namespace) a bind of the
+ * container's own directory of it, path being that cgroup as
+ * /proc/self/cgroup shows it. */
+static int mount_cgroup_hierarchy(const struct oci_mount *entry, const char *target,
+				  const char *name, const char *controllers, const char *path,
+				  bool cgroup_namespace)
+{
+	char where[PATH_MAX], source[PATH_MAX], options[256];
+	unsigned long flags = (entry->flags & ~(MS_REMOUNT | MS_BIND | MS_REC)) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	bool unified = controllers[0] == '\0';
+
+	if (snprintf(where, sizeof where, "%s/%s", target, name) >= (int)sizeof where ||
+	    snprintf(source, sizeof source, "%s/%s%s", CGROUP_ROOT, name, path) >= (int)sizeof source)
+		return fail_msg("cgroup mount %s/%s: path too long", entry->destination, name);
+	if (mkdir(where, 0755) != 0 && errno != EEXIST)
+		return fail_errno("mkdir %s/%s", entry->destination, name);
+	if (strncmp(controllers, "name=", 5) == 0)
+		snprintf(options, sizeof options, "none,%s", controllers);
+	else
+		snprintf(options, sizeof options, "%s", controllers);
+	if (cgroup_namespace &&
+	    mount("cgroup", where, unified ? "cgroup2" : "cgroup", flags, unified ? NULL : options) == 0)
+		return 0;
+	/* A bind takes its flags in a second, remounting call. */
+	if (mount(source, where, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return fail_errno("bind-mount %s on %s/%s", source, entry->destination, name);
+	if (mount(NULL, where, NULL, MS_REMOUNT | MS_BIND | flags, NULL) != 0)
+		return fail_errno("remount %s/%s with its options", entry->destination, name);
+	return 0;
+}
+
+/* The cgroup mount on a v1 or hybrid host: a tmpfs with a directory
+ * per hierarchy the process is in (read from /proc/self/cgroup: the
+ * runtime attached this process to its cgroup before releasing it),
+ * links for joined names ("cpu" -> "cpu,cpuacct"), and on a hybrid
+ * host the cgroup2 mount at "unified" when it holds controllers. */
+static int mount_cgroup_v1(const struct oci_config *config, const struct oci_mount *entry,
+			   const char *target)
+{
+	char text[8192];
+	bool cgroup_namespace = (config->clone_flags & CLONE_NEWCGROUP) ||
+				oci_config_namespace(config, "cgroup") != NULL;
+	unsigned long tmpfs_flags = (entry->flags & ~(MS_REMOUNT | MS_RDONLY | MS_BIND | MS_REC)) |
+				    MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	if (read_file("/proc/self/cgroup", text, sizeof text) < 0)
+		return -1;
+	if (mount("tmpfs", target, "tmpfs", tmpfs_flags, "mode=755,size=1m") != 0)
+		return fail_errno("mount tmpfs on %s (cgroup v1)", entry->destination);
+	char *saved = NULL;
+	for (char *line = strtok_r(text, "\n", &saved); line != NULL; line = strtok_r(NULL, "\n", &saved)) {
+		/* "4:cpu,cpuacct:/cfs/x", "1:name=systemd:/...", "0::/..." */
+		char *controllers = strchr(line, ':');
+		char *path = controllers != NULL ? strchr(controllers + 1, ':') : NULL;
+		if (path == NULL)
+			continue;
+		*controllers++ = '\0';
+		*path++ = '\0';
+		const char *name = strncmp(controllers, "name=", 5) == 0 ? controllers + 5 : controllers;
+		if (controllers[0] == '\0') {
+			/* The v2 hierarchy of a hybrid host: only where it
+			 * holds controllers is it part of the picture. */
+			char holds[256] = "";
+			if (read_file(CGROUP_ROOT "/unified/cgroup.controllers", holds, sizeof holds) <= 0 ||
+			    holds[0] == '\n' || holds[0] == '\0')
+				continue;
+			name = "unified";
+		}
+		if (mount_cgroup_hierarchy(entry, target, name, controllers, path, cgroup_namespace) != 0)
+			return -1;
+		/* "cpu,cpuacct" is also reachable as cpu and cpuacct. */
+		if (strchr(name, ',') != NULL) {
+			char joined[256], link_path[PATH_MAX];
+			snprintf(joined, sizeof joined, "%s", name);
+			char *inner = NULL;
+			for (char *one = strtok_r(joined, ",", &inner); one != NULL; one = strtok_r(NULL, ",", &inner)) {
+				if (snprintf(link_path, sizeof link_path, "%s/%s", target, one) >=
+				    (int)sizeof link_path)
+					return fail_msg("symlink %s/%s: path too long", entry->destination, one);
+				if (symlink(name, link_path) != 0 && errno != EEXIST)
+					return fail_errno("symlink %s/%s", entry->destination, one);
+			}
+		}
+	}
+	/* The tmpfs itself stays writable, as crun leaves it: "ro" is for
+	 * the hierarchies, where it matters. */
+	return 0;
+}
+
 static int mount_one(const struct oci_config *config, const struct oci_mount *entry, bool debug)
 {
 	char target[PATH_MAX];
@@ -117,29 +211,35 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 					MS_REMOUNT | MS_BIND | extra | mount_flags_of(target), NULL) != 0)
 			return fail_errno("remount %s with its options", entry->destination);
 	} else if (strcmp(entry->type, "proc") == 0) {
-		/* Chapter 01's module: a fresh procfs, nosuid,nodev,noexec.
-		 * Inside the new PID namespace it lists the container's
-		 * processes only. */
-		if (mount_proc(target) != 0)
-			return -1;
+		/* A fresh procfs: inside the new PID namespace it lists the
+		 * container's processes only. With exactly the config's
+		 * flags (as runc and crun do), not chapter 01's fixed
+		 * nosuid,nodev,noexec: the masked and read-only paths under
+		 * /proc inherit them. */
+		if (mount("proc", target, "proc", entry->flags & ~MS_REMOUNT,
+			  entry->data[0] ? entry->data : NULL) != 0)
+			return fail_errno("mount proc on %s", entry->destination);
 	} else if (strcmp(entry->type, "cgroup") == 0 || strcmp(entry->type, "cgroup2") == 0) {
 		/* Chapter 05 knows the layout. On v2 one cgroup2 mount, which
 		 * the cgroup namespace (made after the cgroup was joined)
-		 * roots at the container's own cgroup. On v1 there would be a
-		 * tmpfs of per-controller mounts to build; like crun on v1 we
-		 * leave it out: the container sees no cgroupfs. */
+		 * roots at the container's own cgroup. On v1 a tmpfs holding
+		 * one mount per hierarchy, as runc and crun build it. */
 		enum cgroup_mode mode;
 		if (cgroup_detect_mode(&mode) != 0)
 			return -1;
 		if (mode != CGROUP_MODE_V2) {
 			if (debug)
-				fprintf(stderr, "minirun: debug: cgroup mount on %s skipped: this host is cgroup %s\n",
+				fprintf(stderr, "minirun: debug: %s: a tmpfs of cgroup %s hierarchies\n",
 					entry->destination, cgroup_mode_name(mode));
-			rmdir(target); /* only if we just made it and it is empty */
-			return 0;
+			if (mount_cgroup_v1(config, entry, target) != 0)
+				return -1;
+		} else if (mount("cgroup2", target, "cgroup2", entry->flags & ~MS_REMOUNT, NULL) != 0) {
+			/* In a user namespace without a cgroup namespace of its
+			 * own, a cgroup2 mount is refused: bind the host's. */
+			if (errno != EPERM ||
+			    mount(CGROUP_ROOT, target, NULL, MS_BIND | MS_REC, NULL) != 0)
+				return fail_errno("mount cgroup2 on %s", entry->destination);
 		}
-		if (mount("cgroup2", target, "cgroup2", entry->flags & ~MS_REMOUNT, NULL) != 0)
-			return fail_errno("mount cgroup2 on %s", entry->destination);
 	} else {
 		const char *source = entry->source != NULL ? entry->source : entry->type;
 		if (mount(source, target, entry->type, entry->flags & ~MS_REMOUNT,
@@ -274,6 +374,31 @@ int container_find_program(const struct oci_process *process, char *path, size_t
 	return fail_errno("exec %s: not found in PATH %s", program, search);
 }
 
+int container_loopback_up(void)
+{
+	struct ifreq request = {0};
+
+	/* ioctl(SIOCSIFFLAGS) on any socket of the namespace: the classic
+	 * interface of ifconfig, enough for one flag on one link. */
+	int socket_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (socket_fd < 0)
+		return fail_errno("socket (to bring lo up)");
+	snprintf(request.ifr_name, sizeof request.ifr_name, "lo");
+	if (ioctl(socket_fd, SIOCGIFFLAGS, &request) != 0) {
+		fail_errno("read the flags of lo");
+		close(socket_fd);
+		return -1;
+	}
+	request.ifr_flags |= IFF_UP;
+	if (ioctl(socket_fd, SIOCSIFFLAGS, &request) != 0) {
+		fail_errno("bring lo up");
+		close(socket_fd);
+		return -1;
+	}
+	close(socket_fd);
+	return 0;
+}
+
 int container_console_connect(const char *path)
 {
 	struct sockaddr_un address = {.sun_family = AF_UNIX};
@@ -293,7 +418,7 @@ int container_console_connect(const char *path)
 }
 
 // tag::terminal[]
-int container_terminal_setup(int console_socket)
+int container_terminal_setup(int console_socket, bool bind_console)
 {
 	char slave_name[64];
 
@@ -336,6 +461,22 @@ int container_terminal_setup(int console_socket)
 	}
 	close(master);
 	close(console_socket);
+	/* The spec's /dev/console is the terminal too: the slave bound on
+	 * it, as runc and crun do (a program that opens /dev/console, an
+	 * init, writes to the same terminal). The first process only: an
+	 * exec'd one shares the container's /dev. */
+	if (bind_console) {
+		int console = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (console < 0) {
+			close(slave);
+			return fail_errno("create /dev/console");
+		}
+		close(console);
+		if (mount(slave_name, "/dev/console", NULL, MS_BIND, NULL) != 0) {
+			close(slave);
+			return fail_errno("bind-mount %s on /dev/console", slave_name);
+		}
+	}
 	/* A new session whose controlling terminal is the slave: ^C on the
 	 * master side now signals this process's foreground group. */
 	if (setsid() < 0 && errno != EPERM) {

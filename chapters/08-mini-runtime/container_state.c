@@ -138,6 +138,14 @@ static void copy_string(char *target, size_t size, json_t *object, const char *k
 	snprintf(target, size, "%s", value != NULL ? value : "");
 }
 
+bool container_state_exists(const char *root, const char *id)
+{
+	char path[PATH_MAX + CONTAINER_ID_MAX + 2];
+
+	snprintf(path, sizeof path, "%s/%s", root, id);
+	return access(path, F_OK) == 0;
+}
+
 int container_state_read(const char *root, const char *id, struct container_state *state)
 {
 	char path[PATH_MAX + 32];

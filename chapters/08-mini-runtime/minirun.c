@@ -539,6 +539,10 @@ static int run_command(const char *command, int argc, char **argv)
 	if (strcmp(command, "exec") == 0)
 		return command_exec(id, &options, argc, argv);
 
+	/* delete --force of an ID that is gone is done already: exit 0
+	 * quietly, as runc and crun do (podman relies on it). */
+	if (strcmp(command, "delete") == 0 && options.force && !container_state_exists(global.root, id))
+		return 0;
 	if (load_state(id, &state) != 0)
 		return 1;
 	int result;

@@ -46,8 +46,9 @@ int paths_mask(const char *root, const char *path)
 	// HINT: a directory gets an empty tmpfs, mounted read-only (MS_RDONLY) with source "tmpfs";
 	// HINT: anything else gets /dev/null bind-mounted over it (MS_BIND): reads see nothing.
 	if (S_ISDIR(st.st_mode)) {
-		if (mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=0") != 0)
+		/* Read-only and empty: nothing in it to run or open, so
+		 * no other flag is needed (runc and crun add none either). */
+		if (mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0") != 0)
 			return fail_errno("mask %s (mount an empty read-only tmpfs)", target);
 	} else {
 		if (mount("/dev/null", target, NULL, MS_BIND, NULL) != 0)

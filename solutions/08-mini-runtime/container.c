@@ -131,12 +131,13 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: (security_set_user(0, 0, 0, NULL, 0)): files made by an unmapped uid are refused.
 	// HINT: Then the cgroup namespace (the parent has put
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
-	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. Then
+	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
+	// HINT: new network namespace, container_loopback_up(). Then
 	// HINT: config.json's mounts (container_mounts_apply) and /dev (container_dev_populate)
 	// HINT: while host paths are reachable; pivot_into the root (01.4); then inside:
 	// HINT: paths_mask / paths_make_readonly (07.6, 07.7; root "") for linux.maskedPaths and
-	// HINT: readonlyPaths, container_root_make_readonly, the terminal if console_socket >= 0
-	// HINT: (container_terminal_setup), rlimits and oomScoreAdj
+	// HINT: readonlyPaths, the terminal if console_socket >= 0 (container_terminal_setup,
+	// HINT: binding /dev/console), container_root_make_readonly, rlimits and oomScoreAdj
 	// HINT: (container_process_attributes_apply), and chdir to process.cwd.
 	/* Cloned into a user namespace we still carry the host's uid 0,
 	 * which the maps do not map: the files we create would have no
@@ -153,6 +154,9 @@ static int container_init_setup(const struct init_arguments *init)
 	} else if ((config->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) != 0) {
 		return fail_errno("unshare the cgroup namespace");
 	}
+	/* A new network namespace has only lo, down. */
+	if ((config->clone_flags & CLONE_NEWNET) && container_loopback_up() != 0)
+		return -1;
 	/* Mounts first, under the root path: a bind mount's source is a
 	 * host path, unreachable after pivot_root. */
 	if (container_mounts_apply(config, init->debug) != 0)
@@ -169,11 +173,12 @@ static int container_init_setup(const struct init_arguments *init)
 	for (size_t i = 0; i < config->readonly_path_count; i++)
 		if (paths_make_readonly("", config->readonly_paths[i]) != 0)
 			return -1;
+	/* The terminal is the container's own (its /dev/pts): after pivot,
+	 * before / turns read-only (it binds /dev/console). */
+	if (init->console_socket >= 0 && container_terminal_setup(init->console_socket, true) != 0)
+		return -1;
 	/* Read-only after the steps that still made mount points. */
 	if (container_root_make_readonly(config) != 0)
-		return -1;
-	/* The terminal is the container's own (its /dev/pts): after pivot. */
-	if (init->console_socket >= 0 && container_terminal_setup(init->console_socket) != 0)
 		return -1;
 	if (container_process_attributes_apply(&config->process) != 0)
 		return -1;
@@ -855,7 +860,7 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	if (nsjoin_enter(child->inner) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	nsjoin_close(child->inner);
-	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket) != 0)
+	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (chdir(process->cwd) != 0) {
 		fail_errno("chdir %s (process.cwd)", process->cwd);
