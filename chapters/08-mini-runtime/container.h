@@ -26,6 +26,8 @@
 #include "oci_config.h"
 
 #include <jansson.h>
+#include <linux/filter.h>
+#include <seccomp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -233,5 +235,18 @@ int container_terminal_setup(int console_socket, bool bind_console);
 /* In a new network namespace only lo exists, and it is down: bring it
  * up (127.0.0.1 then works), as runc and crun do. */
 int container_loopback_up(void);
+
+/* linux.seccomp as a BPF program, compiled by the runtime before the
+ * container's process exists (libseccomp's work is then done once, and
+ * never between start and execve). Releases filter. Fills *program
+ * (program->filter is malloc'd). Returns 0, or -1 after one line. */
+int container_seccomp_compile(scmp_filter_ctx filter, struct sock_fprog *program);
+
+/* Install a compiled program with seccomp(2) SECCOMP_SET_MODE_FILTER:
+ * needs no_new_privs or CAP_SYS_ADMIN. Returns 0, or -1 after one line. */
+int container_seccomp_install(const struct sock_fprog *program);
+
+/* Free program->filter; safe on an empty program. */
+void container_seccomp_free(struct sock_fprog *program);
 
 #endif

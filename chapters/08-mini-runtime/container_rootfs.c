@@ -21,6 +21,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -29,6 +30,8 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -500,3 +503,60 @@ fail:
 	return -1;
 }
 // end::terminal[]
+
+int container_seccomp_compile(scmp_filter_ctx filter, struct sock_fprog *program)
+{
+	*program = (struct sock_fprog){0};
+	/* libseccomp writes the program to a descriptor (its 2.5 has no
+	 * in-memory export): a memfd, read back whole. */
+	int memory = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (memory < 0) {
+		seccomp_release(filter);
+		return fail_errno("memfd_create (seccomp program)");
+	}
+	int rc = seccomp_export_bpf(filter, memory);
+	seccomp_release(filter);
+	if (rc != 0) {
+		errno = -rc;
+		fail_errno("compile the seccomp filter to BPF");
+		close(memory);
+		return -1;
+	}
+	struct stat info;
+	if (fstat(memory, &info) != 0 || info.st_size <= 0 ||
+	    info.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    info.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		fail_msg("compile the seccomp filter to BPF: a program of %lld bytes",
+			 (long long)info.st_size);
+		close(memory);
+		return -1;
+	}
+	program->filter = malloc((size_t)info.st_size);
+	if (program->filter == NULL ||
+	    pread(memory, program->filter, (size_t)info.st_size, 0) != info.st_size) {
+		fail_errno("read the seccomp program back");
+		free(program->filter);
+		program->filter = NULL;
+		close(memory);
+		return -1;
+	}
+	close(memory);
+	program->len = (unsigned short)(info.st_size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+int container_seccomp_install(const struct sock_fprog *program)
+{
+	/* seccomp(2) itself: one system call, nothing left to compute. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, program) == 0)
+		return 0;
+	if (errno == EACCES)
+		return fail_errno("load the seccomp filter (needs no_new_privs or CAP_SYS_ADMIN)");
+	return fail_errno("load the seccomp filter");
+}
+
+void container_seccomp_free(struct sock_fprog *program)
+{
+	free(program->filter);
+	*program = (struct sock_fprog){0};
+}

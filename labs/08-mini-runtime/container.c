@@ -34,8 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* The byte the first process sends on the ready pipe when it is set up. */
 #define INIT_READY 'R'
 /* Exit status of an exec whose setup failed: the tool's own failure. */
@@ -53,23 +51,24 @@ struct init_arguments {
 	struct nsjoin_set cgroup_namespace; /* a cgroup namespace joined by path */
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
-	scmp_filter_ctx seccomp;  /* linux.seccomp, compiled before clone; or NULL */
+	struct sock_fprog seccomp; /* linux.seccomp as BPF, compiled before clone; filter NULL: none */
 };
 
 // tag::process-security[]
 /* The security of a process of the container (its first one, or one
  * exec runs), in the order chapter 07 requires: each step still needs a
- * privilege that the next one takes away. *seccomp is installed (and
- * set to NULL) here. */
+ * privilege that the next one takes away. seccomp (a program compiled
+ * before, or one with filter NULL: none) is installed here. */
 static int container_process_security_apply(const struct oci_process *process,
-					    scmp_filter_ctx *seccomp, bool user_namespace)
+					    const struct sock_fprog *seccomp, bool user_namespace)
 {
 	// TODO 08.8: capabilities, user, no_new_privs and seccomp in the safe order
 	// HINT: security.h lists the order. With process->capabilities.present: fill a struct
 	// HINT: caps_sets from its five masks and caps_drop_bounding() first (needs CAP_SETPCAP).
 	// HINT: security_set_user(uid, gid, groups...) (setgroups is denied in a user namespace),
 	// HINT: then caps_apply(); umask; security_set_no_new_privs() if noNewPrivileges.
-	// HINT: seccomp_filter_install() LAST. Without no_new_privs a filter needs CAP_SYS_ADMIN:
+	// HINT: container_seccomp_install(seccomp) LAST (if seccomp->filter != NULL). Without
+	// HINT: no_new_privs a filter needs CAP_SYS_ADMIN:
 	// HINT: then install it before security_set_user, while the process is still root.
 	return lab_todo("08.8");
 }
@@ -116,8 +115,9 @@ static int container_init_wait_for_start(int exec_fifo)
 
 // tag::init[]
 /* The container's first process, from chapter 02's release to execve:
- * pidns calls this just before it execs process.args (with the PATH
- * of the environment this sets). Returning -1 makes it exit with 125. */
+ * pidns calls this just before it would exec process.args; it execs
+ * the program itself and returns only on a failure before the exec
+ * (-1: pidns exits with 125). */
 static int container_init(void *argument)
 {
 	struct init_arguments *init = argument;
@@ -140,6 +140,23 @@ static int container_init(void *argument)
 		return -1;
 	close(init->ready_write);
 
+	/* Everything that does not need "start" is done before the wait,
+	 * so that start releases a process one execve away from the
+	 * program: a signal sent right after start then reaches the
+	 * program, not a runtime still busy. The program gets the default
+	 * signal actions and an empty mask (chapter 02 blocked the
+	 * forwarded signals), and none of the runtime's descriptors: all
+	 * are marked close-on-exec (the log keeps working until execve). */
+	for (int signal = 1; signal < NSIG; signal++)
+		if (signal != SIGKILL && signal != SIGSTOP)
+			sigaction(signal, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+		return fail_errno("close_range (mark the runtime's descriptors close-on-exec)");
+	fflush(NULL);
+
 	if (container_init_wait_for_start(init->exec_fifo) != 0)
 		return -1;
 	/* After the wait: the fifo is in the state directory, which only
@@ -147,8 +164,13 @@ static int container_init(void *argument)
 	if (container_process_security_apply(&config->process, &init->seccomp,
 					     init->user_namespace) != 0)
 		return -1;
-	environ = config->process.env;
-	return 0;
+	/* The program's own execve, not chapter 02's (which would reset
+	 * the signals and close descriptors again, under the filter). */
+	execve(program, config->process.args, config->process.env);
+	int saved_errno = errno;
+	fail_errno("exec %s", program);
+	fflush(NULL);
+	_exit(saved_errno == ENOENT ? 127 : 126);
 }
 // end::init[]
 
@@ -291,8 +313,8 @@ static int create_prepare(const struct container_create_options *options,
 	}
 	/* The filter is compiled now, while an error is still one line. */
 	if (config->seccomp != NULL) {
-		init->seccomp = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
-		if (init->seccomp == NULL)
+		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
+		if (filter == NULL || container_seccomp_compile(filter, &init->seccomp) != 0)
 			return -1;
 	}
 	/* Every container gets a cgroup: for its limits, and so that pause,
@@ -379,8 +401,7 @@ int container_create(const struct container_create_options *options,
 	close(init.exec_fifo);
 	if (init.console_socket >= 0)
 		close(init.console_socket);
-	if (init.seccomp != NULL)
-		seccomp_release(init.seccomp);
+	container_seccomp_free(&init.seccomp);
 	nsjoin_close(&joined);
 	nsjoin_close(&init.cgroup_namespace);
 	return 0;
@@ -401,8 +422,7 @@ fail_before_state:
 		close(init.exec_fifo);
 	if (init.console_socket >= 0)
 		close(init.console_socket);
-	if (init.seccomp != NULL)
-		seccomp_release(init.seccomp);
+	container_seccomp_free(&init.seccomp);
 	nsjoin_close(&joined);
 	nsjoin_close(&init.cgroup_namespace);
 	return -1;
@@ -541,7 +561,7 @@ struct exec_child {
 	int release_read;          /* the parent says go (it has attached the cgroup) */
 	int status_write;          /* an int exit code on failure; EOF once exec'd */
 	int console_socket;
-	scmp_filter_ctx seccomp;
+	struct sock_fprog seccomp;
 	bool user_namespace;
 };
 
@@ -585,12 +605,15 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_find_program(process, program, sizeof program) != 0)
 		exec_child_fail(child, errno == ENOENT ? 127 : 126);
+	/* Nothing of the runtime's reaches the program: every descriptor
+	 * is closed on exec, the status pipe too (its EOF says "running").
+	 * Done before the filter, which may refuse close_range. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+		fail_errno("close_range (mark the runtime's descriptors close-on-exec)");
+		exec_child_fail(child, EXEC_SETUP_FAILED);
+	}
 	if (container_process_security_apply(process, &child->seccomp, child->user_namespace) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
-	/* Nothing of the runtime's reaches the program but the status pipe,
-	 * which closes itself on exec (O_CLOEXEC): its EOF says "running". */
-	close_range(3, (unsigned)child->status_write - 1, 0);
-	close_range((unsigned)child->status_write + 1, ~0U, 0);
 	fflush(NULL);
 	execve(program, process->args, process->env);
 	int saved_errno = errno;
@@ -628,9 +651,11 @@ int container_exec(const struct container_state *state, const struct container_e
 		return EXEC_SETUP_FAILED;
 	/* The container's seccomp profile applies to every one of its
 	 * processes: compiled now, installed last in the child. */
-	if (config->seccomp != NULL &&
-	    (child.seccomp = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp")) == NULL)
-		return EXEC_SETUP_FAILED;
+	if (config->seccomp != NULL) {
+		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
+		if (filter == NULL || container_seccomp_compile(filter, &child.seccomp) != 0)
+			return EXEC_SETUP_FAILED;
+	}
 	if (config->process.terminal &&
 	    (child.console_socket = container_console_connect(options->console_socket)) < 0)
 		goto out;
@@ -662,8 +687,7 @@ out:
 	}
 	if (child.console_socket >= 0)
 		close(child.console_socket);
-	if (child.seccomp != NULL)
-		seccomp_release(child.seccomp);
+	container_seccomp_free(&child.seccomp);
 	nsjoin_close(&outer);
 	nsjoin_close(&inner);
 	return result;
