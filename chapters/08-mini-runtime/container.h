@@ -210,6 +210,15 @@ int container_dev_populate(const struct oci_config *config);
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);
 
+/* linux.sysctl: write each value to /proc/sys/KEY (dots made slashes)
+ * of the container's /proc: after pivot_root, before the read-only
+ * paths (/proc/sys is one). Returns 0, or -1 after one line. */
+int container_sysctl_apply(const struct oci_config *config);
+
+/* linux.rootfsPropagation on / (shared, slave, private, unbindable):
+ * after pivot_root. */
+int container_root_propagation_apply(const struct oci_config *config);
+
 /* oomScoreAdj and rlimits of process (an rlimit above the current hard
  * limit needs CAP_SYS_RESOURCE: the error says so). */
 int container_process_attributes_apply(const struct oci_process *process);

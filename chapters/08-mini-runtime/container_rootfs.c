@@ -318,6 +318,38 @@ int container_root_make_readonly(const struct oci_config *config)
 	return 0;
 }
 
+int container_sysctl_apply(const struct oci_config *config)
+{
+	const char *key;
+	json_t *value;
+	char path[PATH_MAX];
+
+	if (config->sysctl == NULL)
+		return 0;
+	/* "net.ipv4.ip_forward" is /proc/sys/net/ipv4/ip_forward, of the
+	 * container's /proc: its namespaces' values (the parser let only
+	 * namespaced keys through). */
+	json_object_foreach(config->sysctl, key, value) {
+		if (snprintf(path, sizeof path, "/proc/sys/%s", key) >= (int)sizeof path)
+			return fail_msg("sysctl %s: name too long", key);
+		for (char *dot = path + strlen("/proc/sys/"); *dot; dot++)
+			if (*dot == '.')
+				*dot = '/';
+		if (write_file(path, json_string_value(value)) != 0)
+			return -1; /* it said which file */
+	}
+	return 0;
+}
+
+int container_root_propagation_apply(const struct oci_config *config)
+{
+	if (config->rootfs_propagation == 0)
+		return 0;
+	if (mount(NULL, "/", NULL, config->rootfs_propagation, NULL) != 0)
+		return fail_errno("set the propagation of / (linux.rootfsPropagation)");
+	return 0;
+}
+
 int container_process_attributes_apply(const struct oci_process *process)
 {
 	char text[32];

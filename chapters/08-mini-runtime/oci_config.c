@@ -677,6 +677,40 @@ static int parse_resources(json_t *resources, struct oci_resources *out)
 	return 0;
 }
 
+/* A sysctl is written inside the container, in /proc/sys: only the
+ * namespaced ones, which change the container's namespaces and not the
+ * host (the list runc checks): IPC's kernel.msg*, kernel.sem, kernel.shm*
+ * and fs.mqueue.* with an ipc namespace, net.* with a network namespace,
+ * kernel.hostname and kernel.domainname with a uts namespace. */
+static int sysctl_key_check(const struct oci_config *config, const char *key, const char *field)
+{
+	static const char *const ipc_exact[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+						"kernel.sem", "kernel.shmall", "kernel.shmmax",
+						"kernel.shmmni", "kernel.shm_rmid_forced"};
+	const char *needs = NULL;
+
+	if (key[0] == '\0' || strstr(key, "..") != NULL || strchr(key, '/') != NULL || key[0] == '.')
+		return field_error(field, "not a sysctl name (no \"..\", no \"/\")");
+	for (size_t i = 0; i < sizeof ipc_exact / sizeof ipc_exact[0]; i++)
+		if (strcmp(key, ipc_exact[i]) == 0)
+			needs = "ipc";
+	if (strncmp(key, "fs.mqueue.", 10) == 0)
+		needs = "ipc";
+	else if (strncmp(key, "net.", 4) == 0)
+		needs = "network";
+	else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		needs = "uts";
+	if (needs == NULL)
+		return field_error(field, "not a namespaced sysctl: it would change the host");
+	const struct oci_namespace *namespace = oci_config_namespace(config, needs);
+	if (namespace == NULL) {
+		char reason[96];
+		snprintf(reason, sizeof reason, "needs a %s namespace (it would change the host's)", needs);
+		return field_error(field, reason);
+	}
+	return 0;
+}
+
 static int parse_linux(json_t *linux_json, struct oci_config *config)
 {
 	int failed = 0;
@@ -718,9 +752,23 @@ static int parse_linux(json_t *linux_json, struct oci_config *config)
 	if (config->sysctl != NULL) {
 		const char *key, *text;
 		char field[FIELD_SIZE];
-		json_object_foreach(config->sysctl, key, value)
+		json_object_foreach(config->sysctl, key, value) {
 			if (read_string(value, field_key(field, "linux.sysctl", key), &text) != 0)
 				return -1;
+			if (sysctl_key_check(config, key, field) != 0)
+				return -1;
+		}
+	}
+	const char *propagation = NULL;
+	if (read_optional_string(linux_json, "rootfsPropagation", "linux", &propagation) != 0)
+		return -1;
+	if (propagation != NULL) {
+		for (size_t i = 0; i < sizeof propagation_names / sizeof propagation_names[0]; i++)
+			if (strcmp(propagation, propagation_names[i].name) == 0)
+				config->rootfs_propagation = propagation_names[i].flag;
+		if (config->rootfs_propagation == 0)
+			return field_error("linux.rootfsPropagation",
+					   "must be shared, slave, private or unbindable (or their r- variants)");
 	}
 	json_t *resources = optional_member(linux_json, "resources", "linux", JSON_OBJECT,
 					    "an object", &failed);

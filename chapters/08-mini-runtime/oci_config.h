@@ -105,7 +105,8 @@ struct oci_config {
 	size_t masked_path_count, readonly_path_count;
 	const char **masked_paths, **readonly_paths;
 	json_t *seccomp;       /* linux.seccomp as parsed (borrowed), or NULL: chapter 07 compiles it */
-	json_t *sysctl;        /* linux.sysctl (borrowed), or NULL */
+	json_t *sysctl;        /* linux.sysctl (borrowed; keys checked: namespaced only), or NULL */
+	unsigned long rootfs_propagation; /* linux.rootfsPropagation: MS_SHARED, ... (| MS_REC), or 0 */
 	json_t *annotations;   /* the annotations object (borrowed), or NULL */
 	struct oci_resources resources;
 	const char *cgroups_path; /* NULL when absent */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -46,12 +47,24 @@ int mount_proc(const char *target)
 }
 // end::mount-proc[]
 
+/* Is path the root of a mount (statx STATX_ATTR_MOUNT_ROOT)? */
+static bool is_mount_root(const char *path)
+{
+	struct statx info;
+
+	return statx(AT_FDCWD, path, 0, 0, &info) == 0 &&
+	       (info.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (info.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 // tag::pivot-into[]
 int pivot_into(const char *new_root)
 {
 	// TODO 01.4: pivot_root into the new root and detach the old one
 	// HINT: pivot_root needs new_root to be a mount point: bind-mount it onto itself
-	// HINT: (MS_BIND | MS_REC). Then chdir into it, call syscall(SYS_pivot_root, ".", "."),
+	// HINT: (MS_BIND | MS_REC), unless is_mount_root() says it is one already (a caller
+	// HINT: that mounted things under it keeps them as they are). Then chdir into it, call
+	// HINT: syscall(SYS_pivot_root, ".", "."),
 	// HINT: and umount2(".", MNT_DETACH) the old root, which now sits on top of ".".
 	return lab_todo("01.4");
 }

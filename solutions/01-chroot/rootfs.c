@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -68,16 +69,30 @@ int mount_proc(const char *target)
 }
 // end::mount-proc[]
 
+/* Is path the root of a mount (statx STATX_ATTR_MOUNT_ROOT)? */
+static bool is_mount_root(const char *path)
+{
+	struct statx info;
+
+	return statx(AT_FDCWD, path, 0, 0, &info) == 0 &&
+	       (info.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (info.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 // tag::pivot-into[]
 int pivot_into(const char *new_root)
 {
 	// BEGIN SOLUTION 01.4: pivot_root into the new root and detach the old one
 	// HINT: pivot_root needs new_root to be a mount point: bind-mount it onto itself
-	// HINT: (MS_BIND | MS_REC). Then chdir into it, call syscall(SYS_pivot_root, ".", "."),
+	// HINT: (MS_BIND | MS_REC), unless is_mount_root() says it is one already (a caller
+	// HINT: that mounted things under it keeps them as they are). Then chdir into it, call
+	// HINT: syscall(SYS_pivot_root, ".", "."),
 	// HINT: and umount2(".", MNT_DETACH) the old root, which now sits on top of ".".
 	/* pivot_root(2) wants the new root to be a mount point. Binding the
-	 * directory onto itself makes it one without changing its content. */
-	if (mount(new_root, new_root, NULL, MS_BIND | MS_REC, NULL) != 0)
+	 * directory onto itself makes it one without changing its content.
+	 * If it is one already, leave it: a recursive bind would copy the
+	 * mounts under it again, and drop those marked unbindable. */
+	if (!is_mount_root(new_root) && mount(new_root, new_root, NULL, MS_BIND | MS_REC, NULL) != 0)
 		return fail_errno("bind-mount %s on itself", new_root);
 	/* Enter the new mount (the directory we were in before the bind is
 	 * the one underneath it). */

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -49,6 +50,9 @@ struct init_arguments {
 	int exec_fifo;            /* O_PATH fd of ROOT/ID/exec.fifo */
 	int console_socket;       /* connected --console-socket, or -1 */
 	struct nsjoin_set cgroup_namespace; /* a cgroup namespace joined by path */
+	struct nsjoin_set mount_namespace;  /* a mount namespace joined by path */
+	bool mount_namespace_listed; /* linux.namespaces has "mount" (new or by path) */
+	const char *joined_hostname; /* hostname for a uts namespace joined by path, or NULL */
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
 	struct sock_fprog seccomp; /* linux.seccomp as BPF, compiled before clone; filter NULL: none */
@@ -129,7 +133,9 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
 	// HINT: new network namespace, container_loopback_up(). Then
 	// HINT: config.json's mounts (container_mounts_apply) and /dev (container_dev_populate)
-	// HINT: while host paths are reachable; pivot_into the root (01.4); then inside:
+	// HINT: while host paths are reachable (the root bound onto itself first, MS_BIND|MS_REC);
+	// HINT: pivot_into the root (01.4); then inside: container_root_propagation_apply,
+	// HINT: container_sysctl_apply,
 	// HINT: paths_mask / paths_make_readonly (07.6, 07.7; root "") for linux.maskedPaths and
 	// HINT: readonlyPaths, the terminal if console_socket >= 0 (container_terminal_setup,
 	// HINT: binding /dev/console), container_root_make_readonly, rlimits and oomScoreAdj
@@ -138,6 +144,15 @@ static int container_init_setup(const struct init_arguments *init)
 	 * which the maps do not map: the files we create would have no
 	 * owner in here (EOVERFLOW). Become the namespace's own root. */
 	if (init->user_namespace && security_set_user(0, 0, 0, NULL, 0) != 0)
+		return -1;
+	/* A uts namespace joined by path (we were born in it) still gets
+	 * the config's hostname, as crun does. */
+	if (init->joined_hostname != NULL &&
+	    sethostname(init->joined_hostname, strlen(init->joined_hostname)) != 0)
+		return fail_errno("sethostname %s", init->joined_hostname);
+	/* A mount namespace given by path: join it before any mount. */
+	if (init->mount_namespace.fds[nsjoin_type_index(CLONE_NEWNS)] >= 0 &&
+	    nsjoin_enter(&init->mount_namespace) != 0)
 		return -1;
 	/* A cgroup namespace made now is rooted at the container's cgroup,
 	 * which the runtime attached us to before releasing us: inside,
@@ -152,6 +167,18 @@ static int container_init_setup(const struct init_arguments *init)
 	/* A new network namespace has only lo, down. */
 	if ((config->clone_flags & CLONE_NEWNET) && container_loopback_up() != 0)
 		return -1;
+	/* No mount namespace in the config: the runtime's is inherited, as
+	 * the spec says of every type not listed. create refused mounts
+	 * that would land on the host; the root is a chroot (as crun's),
+	 * made after the exec fifo wait (which needs the host's /proc). */
+	if (!init->mount_namespace_listed)
+		return container_process_attributes_apply(&config->process);
+	/* The root a mount point of its own BEFORE the config's mounts go
+	 * under it: pivot_into then uses it as is, and an unbindable
+	 * mount among them survives (a later recursive bind of the root
+	 * would drop it). */
+	if (mount(config->root_path, config->root_path, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return fail_errno("bind-mount %s on itself", config->root_path);
 	/* Mounts first, under the root path: a bind mount's source is a
 	 * host path, unreachable after pivot_root. */
 	if (container_mounts_apply(config, init->debug) != 0)
@@ -160,6 +187,11 @@ static int container_init_setup(const struct init_arguments *init)
 		return -1;
 	/* From here on the host's files are out of reach. */
 	if (pivot_into(config->root_path) != 0)
+		return -1;
+	if (container_root_propagation_apply(config) != 0)
+		return -1;
+	/* After /proc is mounted, before /proc/sys turns read-only. */
+	if (container_sysctl_apply(config) != 0)
 		return -1;
 	/* Masking needs /proc and /sys mounted, and /dev/null in place. */
 	for (size_t i = 0; i < config->masked_path_count; i++)
@@ -232,8 +264,10 @@ static int container_init(void *argument)
 	close(init->ready_read);
 	if (container_init_setup(init) != 0)
 		return -1;
-	/* Find the program now, so create (not start) fails on a typo. */
-	if (container_find_program(&config->process, program, sizeof program) != 0)
+	/* Find the program now, so create (not start) fails on a typo
+	 * (in a chroot, only once it is made, after the wait). */
+	if (init->mount_namespace_listed &&
+	    container_find_program(&config->process, program, sizeof program) != 0)
 		return -1;
 	/* Ready: from here the process outlives the runtime (create exits). */
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -261,6 +295,14 @@ static int container_init(void *argument)
 
 	if (container_init_wait_for_start(init->exec_fifo) != 0)
 		return -1;
+	if (!init->mount_namespace_listed) {
+		if (chroot(config->root_path) != 0)
+			return fail_errno("chroot %s", config->root_path);
+		if (chdir(config->process.cwd) != 0)
+			return fail_errno("chdir %s (process.cwd)", config->process.cwd);
+		if (container_find_program(&config->process, program, sizeof program) != 0)
+			_exit(127);
+	}
 	/* After the wait: the fifo is in the state directory, which only
 	 * root may open, and security is what the program runs with. */
 	if (container_process_security_apply(&config->process, &init->seccomp,
@@ -381,6 +423,35 @@ static void cgroup_limits_from_config(const struct oci_resources *resources,
 							  : CGROUP_CPU_PERIOD_DEFAULT_US;
 }
 
+/* linux.resources that minirun does not apply (chapter 05 knows
+ * memory, pids and the cpu quota): one warning line each, never a
+ * silent skip. */
+static void resources_warn_unapplied(const struct oci_config *config)
+{
+	static const char *const unapplied[] = {"devices", "hugepageLimits", "blockIO", "network",
+						"rdma", "unified"};
+	json_t *resources = json_object_get(json_object_get(config->document, "linux"), "resources");
+	const struct oci_resources *wanted = &config->resources;
+
+	if (resources == NULL)
+		return;
+	for (size_t i = 0; i < sizeof unapplied / sizeof unapplied[0]; i++) {
+		json_t *value = json_object_get(resources, unapplied[i]);
+		if (value != NULL && !json_is_null(value) &&
+		    !(json_is_array(value) && json_array_size(value) == 0))
+			fprintf(stderr, "minirun: warning: linux.resources.%s is not applied (not supported)\n",
+				unapplied[i]);
+	}
+	if (wanted->cpu_shares >= 0)
+		fprintf(stderr, "minirun: warning: linux.resources.cpu.shares is not applied (not supported)\n");
+	if (wanted->cpu_cpus != NULL || wanted->cpu_mems != NULL)
+		fprintf(stderr, "minirun: warning: linux.resources.cpu.cpus/mems (cpuset) is not applied (not supported)\n");
+	if (wanted->memory_reservation >= 0)
+		fprintf(stderr, "minirun: warning: linux.resources.memory.reservation is not applied (not supported)\n");
+	if (wanted->memory_swap >= 0)
+		fprintf(stderr, "minirun: warning: linux.resources.memory.swap is not applied (not supported)\n");
+}
+
 /* Everything create checks and prepares before it changes the machine:
  * a bad config fails here, leaving nothing. */
 static int create_prepare(const struct container_create_options *options,
@@ -392,27 +463,48 @@ static int create_prepare(const struct container_create_options *options,
 
 	if (rootfs_validate(config->root_path) != 0)
 		return -1;
-	if (config->hostname != NULL && !(config->clone_flags & CLONE_NEWUTS))
-		return fail_msg("config.json: hostname: needs a new uts namespace");
+	const struct oci_namespace *uts = oci_config_namespace(config, "uts");
+	if (config->hostname != NULL && uts == NULL)
+		return fail_msg("config.json: hostname: needs a uts namespace (it would change the host's name)");
+	if (config->hostname != NULL && uts->path != NULL)
+		init->joined_hostname = config->hostname;
+	/* Without a mount namespace the container shares the runtime's:
+	 * anything mounted would land on the host, so refuse it. */
+	init->mount_namespace_listed = oci_config_namespace(config, "mount") != NULL;
+	if (!init->mount_namespace_listed) {
+		const char *field = config->mount_count ? "mounts"
+				    : config->masked_path_count ? "linux.maskedPaths"
+				    : config->readonly_path_count ? "linux.readonlyPaths"
+				    : config->root_readonly ? "root.readonly"
+				    : config->rootfs_propagation ? "linux.rootfsPropagation"
+				    : config->sysctl != NULL ? "linux.sysctl"
+				    : config->process.terminal ? "process.terminal" : NULL;
+		if (field != NULL)
+			return fail_msg("config.json: %s: needs a mount namespace (linux.namespaces has no \"mount\"): it would change the host's mounts",
+					field);
+	}
 	if (config->process.terminal && options->console_socket == NULL)
 		return fail_msg("config.json: process.terminal: needs --console-socket (the terminal's master goes there)");
 	/* Namespaces given by path are opened (and checked) now, joined
 	 * later: net, ipc, uts and pid by the runtime before clone (the
-	 * child inherits them), cgroup by the child once in its cgroup. A
-	 * user or mount namespace of someone else's would leave the runtime
-	 * unable to set up the root: refused. */
+	 * child inherits them), cgroup by the child once in its cgroup,
+	 * mount by the child before its first mount. A user namespace of
+	 * someone else's would leave the runtime unable to write the
+	 * maps and set up the root: refused. */
 	for (size_t i = 0; i < config->namespace_count; i++) {
 		const struct oci_namespace *namespace = &config->namespaces[i];
 		if (namespace->path == NULL)
 			continue;
-		if (namespace->clone_flag == CLONE_NEWUSER || namespace->clone_flag == CLONE_NEWNS)
+		if (namespace->clone_flag == CLONE_NEWUSER)
 			return fail_msg("config.json: linux.namespaces[%zu].path: joining an existing %s namespace is not supported",
 					i, namespace->type);
-		struct nsjoin_set *set = namespace->clone_flag == CLONE_NEWCGROUP
-						 ? &init->cgroup_namespace : joined;
+		struct nsjoin_set *set = namespace->clone_flag == CLONE_NEWCGROUP ? &init->cgroup_namespace
+					 : namespace->clone_flag == CLONE_NEWNS   ? &init->mount_namespace
+										  : joined;
 		if (nsjoin_open_path(set, namespace->clone_flag, namespace->path) != 0)
 			return -1;
 	}
+	resources_warn_unapplied(config);
 	/* The filter is compiled now, while an error is still one line. */
 	if (config->seccomp != NULL) {
 		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
@@ -455,6 +547,7 @@ int container_create(const struct container_create_options *options,
 	memset(state, 0, sizeof *state);
 	nsjoin_set_init(&joined);
 	nsjoin_set_init(&init.cgroup_namespace);
+	nsjoin_set_init(&init.mount_namespace);
 	/* Everything that can be checked without changing the machine is
 	 * checked before the state directory exists. */
 	if (create_prepare(options, &init, &joined, &group) != 0 ||
@@ -490,7 +583,7 @@ int container_create(const struct container_create_options *options,
 	// HINT: state->cgroup_path: not ours) and cgroup_set_limits (cgroup_limits_from_config).
 	// HINT: nsjoin_enter(&joined) for namespaces given by path (the child inherits them).
 	// HINT: pidns_spawn (02.1) with namespaces = config->clone_flags minus CLONE_NEWCGROUP
-	// HINT: (08.1 makes it later) plus CLONE_NEWNS, the hostname, command = process.args,
+	// HINT: (08.1 makes it later), the hostname (with a new uts), command = process.args,
 	// HINT: before_exec = container_init, &init. Record the PID and process_start_time AT
 	// HINT: ONCE. Then, while the child waits: userns_write_maps (07.5) if init.user_namespace,
 	// HINT: cgroup_attach (05.4), pidns_release. Close your ready_write and read one byte:
@@ -545,10 +638,10 @@ int container_create(const struct container_create_options *options,
 
 	struct pidns_config spawn = {
 		/* The cgroup namespace is made by the child, once it is in its
-		 * cgroup (08.1). A mount namespace always: setup mounts must
-		 * never reach the host. */
-		.namespaces = (config->clone_flags & ~CLONE_NEWCGROUP) | CLONE_NEWNS,
-		.hostname = config->hostname,
+		 * cgroup (08.1). Only what the config lists: a type it does
+		 * not list is the runtime's, inherited (config-linux.md). */
+		.namespaces = config->clone_flags & ~CLONE_NEWCGROUP,
+		.hostname = (config->clone_flags & CLONE_NEWUTS) ? config->hostname : NULL,
 		.root = NULL,          /* 08.1 pivots, after the config's mounts */
 		.mount_proc = false,   /* /proc is one of config.json's mounts */
 		.run_init = false,     /* OCI: the program itself is PID 1 */
@@ -604,6 +697,7 @@ int container_create(const struct container_create_options *options,
 	container_seccomp_free(&init.seccomp);
 	nsjoin_close(&joined);
 	nsjoin_close(&init.cgroup_namespace);
+	nsjoin_close(&init.mount_namespace);
 	return 0;
 
 fail:
@@ -625,6 +719,7 @@ fail_before_state:
 	container_seccomp_free(&init.seccomp);
 	nsjoin_close(&joined);
 	nsjoin_close(&init.cgroup_namespace);
+	nsjoin_close(&init.mount_namespace);
 	return -1;
 }
 // end::create[]
