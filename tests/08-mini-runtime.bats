@@ -386,13 +386,15 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}
 	id=$(unique_name cfsmr)
 	console_listen "$socket" "$out"
 	config_edit 'c["process"]["terminal"] = True'
-	config_args sh -c 'tty; echo done'
+	# /dev/console is the same terminal (the spec's console).
+	config_args sh -c 'tty; echo "console=$(stat -c %t:%T /dev/console) tty=$(stat -c %t:%T "$(tty)")"; echo done'
 	mr_create "$id" --console-socket "$socket"
 	minirun start "$id"
 	wait_until 5 grep -q '^done' "$out"
 	run cat "$out"
 	assert_line --regexp '^pty=/dev/pts/[0-9]+$'
 	assert_line --regexp '^/dev/pts/[0-9]+$'
+	assert_line --regexp '^console=([0-9a-f]+:[0-9a-f]+) tty=\1$'
 }
 
 # ---------------------------------------------------------------- exec
@@ -767,4 +769,90 @@ assert records[-1]["level"] == "error", records
 assert records[-1]["msg"] == "container nosuch does not exist", records
 assert "time" in records[-1], records
 PY
+}
+
+# ---------------------------------------------------------------- what real clients and the conformance suite expect
+
+@test "minirun: lo is up in a new network namespace; /proc has exactly the config's flags; sysctl and rootfsPropagation are applied" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["sysctl"] = {"kernel.shmmni": "1234", "net.ipv4.ip_forward": "1"}; c["linux"]["rootfsPropagation"] = "shared"; c["linux"]["maskedPaths"] = []; c["linux"]["readonlyPaths"] = []'
+	config_args sh -c 'probe net mounts; echo "shmmni=$(cat /proc/sys/kernel/shmmni) forward=$(cat /proc/sys/net/ipv4/ip_forward)"; awk "\$5 == \"/\" { print \"root-propagation=\" \$7 }" /proc/self/mountinfo'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	run cat "$BATS_TEST_TMPDIR/$id.out"
+	assert_line --regexp '^netif=lo up 127\.0\.0\.1/8'
+	# minirun spec's /proc mount has no options: neither nosuid nor noexec.
+	assert_line --regexp '^mount=/proc proc proc rw,relatime'
+	assert_line 'shmmni=1234 forward=1'
+	assert_line --regexp '^root-propagation=shared:[0-9]+'
+}
+
+@test "minirun: a sysctl that is not namespaced, or whose namespace is the host's, is refused with one line" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["sysctl"] = {"kernel.core_pattern": "x"}'
+	run minirun create --bundle "$BUNDLE" "$id"
+	assert_failure
+	assert_output 'minirun: config.json: linux.sysctl.kernel.core_pattern: not a namespaced sysctl: it would change the host'
+	config_edit 'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}; c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]'
+	run minirun create --bundle "$BUNDLE" "$id"
+	assert_failure
+	assert_output --partial 'linux.sysctl.net.ipv4.ip_forward: needs a network namespace'
+	assert_no_leftovers "$id"
+}
+
+@test "minirun: on cgroup v1 the cgroup mount is a tmpfs of read-only hierarchies showing the container's own limits" {
+	local id mode
+	id=$(unique_name cfsmr)
+	mode=$(stat -f -c %T /sys/fs/cgroup)
+	[[ $mode == tmpfs ]] || skip "this host is cgroup v2: the v1 layout cannot be built here"
+	mr_cgroup_path
+	config_edit 'c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}); c["linux"]["resources"] = {"memory": {"limit": 67108864}, "pids": {"limit": 42}}'
+	config_args probe limits mounts
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	run cat "$BATS_TEST_TMPDIR/$id.out"
+	assert_line 'cgroup.memory.max=67108864'
+	assert_line 'cgroup.pids.max=42'
+	assert_line --regexp '^mount=/sys/fs/cgroup tmpfs tmpfs rw,nosuid,nodev,noexec'
+	assert_line --regexp '^mount=/sys/fs/cgroup/memory cgroup [^ ]+ ro,nosuid,nodev,noexec'
+}
+
+@test "minirun: delete --force of an unknown ID succeeds silently; plain delete fails with one line" {
+	local id
+	id=$(unique_name cfsmr)
+	run minirun delete --force "$id"
+	assert_success
+	assert_output ''
+	run minirun delete "$id"
+	assert_failure
+	assert_output "minirun: container $id does not exist"
+}
+
+@test "minirun: without a mount namespace the host's is kept (chroot), and mounts that would reach the host are refused" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]'
+	run minirun create --bundle "$BUNDLE" "$id"
+	assert_failure
+	assert_output --partial 'config.json: mounts: needs a mount namespace'
+	assert_no_leftovers "$id"
+	config_edit 'c["mounts"] = []; c["linux"]["maskedPaths"] = []; c["linux"]["readonlyPaths"] = []; c["root"]["readonly"] = False'
+	config_args sh -c 'ls /default-devices >/dev/null && echo in-the-root'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$MR_OUT" in-the-root
+}
+
+@test "minirun: an unbindable bind mount of the config survives pivot_root" {
+	local id source=$BATS_TEST_TMPDIR/unbindable
+	id=$(unique_name cfsmr)
+	mkdir -p "$source"
+	echo here >"$source/marker"
+	config_edit 'c["mounts"].append({"destination": "/mnt", "type": "bind", "source": "'"$source"'", "options": ["rbind", "runbindable"]})'
+	config_args cat /mnt/marker
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$MR_OUT" here
 }
