@@ -195,9 +195,9 @@ json_t *container_processes(const struct container_state *state);
 /* Mount every entry of config->mounts under config->root_path (before
  * pivot_root, so bind sources on the host are still reachable), creating
  * the destination directories (files for bind mounts of files). A /proc
- * mount goes through chapter 01's mount_proc. A cgroup mount is a
- * cgroup2 mount on a v2 host (scoped by the cgroup namespace); on a v1
- * or hybrid host it is skipped, with a note when debug is set. */
+ * mount gets exactly the config's flags. A cgroup mount is a cgroup2
+ * mount on a v2 host (scoped by the cgroup namespace); on a v1 or hybrid
+ * host a tmpfs of one read-only mount per hierarchy (as runc and crun). */
 int container_mounts_apply(const struct oci_config *config, bool debug);
 
 /* If /dev is a fresh tmpfs, fill it with the default devices (null, zero,

@@ -11,7 +11,8 @@
  * 07's (security.h); the cgroup layout is chapter 05's (cgroup.h).
  *
  * Read: mount(2) (MS_BIND, MS_REMOUNT, propagation flags), statvfs(3),
- * setrlimit(2), proc(5) (oom_score_adj), posix_openpt(3), pts(4),
+ * setrlimit(2), proc(5) (oom_score_adj, /proc/sys), posix_openpt(3), pts(4),
+ * netdevice(7) (SIOCSIFFLAGS), seccomp(2), seccomp_export_bpf(3),
  * unix(7) (SCM_RIGHTS), tty_ioctl(4) (TIOCSCTTY), setsid(2), the OCI
  * config.md "Mounts" and "Console", config-linux.md "Default Devices".
  */
