@@ -1,0 +1,314 @@
+#!/usr/bin/env bats
+# minirun hardened (issue 9, part 3): each test is an attack a malicious
+# image, a container process or bad luck (a runtime killed half-way)
+# makes on the runtime, and what must hold. Untagged: the hardening is
+# not an exercise, these run against the reference tree.
+#
+# Never `run minirun create`: the container's process keeps create's
+# stdout open and bats would wait for it (mr_create writes to a file).
+
+load helpers
+load helpers/05-cgroups
+load helpers/08-mini-runtime
+load helpers/09-hardening
+
+setup() {
+	requires root
+	require_program minirun
+	MR_ROOT=$BATS_TEST_TMPDIR/state
+	make_bundle
+}
+
+# ---------------------------------------------------------------- paths in the root
+
+@test "a mount destination under an absolute symlink out of the root lands inside the root" {
+	local id host
+	id=$(unique_name cfsmr)
+	host=$(host_dir mnt)
+	rm -rf "$BUNDLE/rootfs/mnt"
+	ln -s "$host" "$BUNDLE/rootfs/mnt"
+	config_edit 'c["mounts"].append({"destination": "/mnt/x/y", "type": "tmpfs", "source": "tmpfs"})'
+	config_args sh -c 'stat -f -c "fs=%T" /mnt/x/y'
+	mr_run "$id"
+	assert_dir_empty "$host"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "fs=tmpfs"
+	# It was made where the link leads when the root is "/".
+	assert_dir_exists "$BUNDLE/rootfs$host/x/y"
+}
+
+@test "a mount destination under a relative symlink climbing out of the root lands inside the root" {
+	local id host source
+	id=$(unique_name cfsmr)
+	host=$(host_dir rel)
+	source=$BATS_TEST_TMPDIR/source-file
+	echo "bound-$CFS_ID" >"$source"
+	escape_link /mnt/x "$host"
+	escape_link /mnt/t "$host"
+	config_edit 'c["mounts"] += [{"destination": "/mnt/x/file", "type": "bind", "source": "'"$source"'", "options": ["bind"]},
+{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs"}]'
+	config_args sh -c 'cat /mnt/x/file; stat -f -c "fs=%T" /mnt/t'
+	mr_run "$id"
+	assert_dir_empty "$host"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "bound-$CFS_ID
+fs=tmpfs"
+}
+
+@test "the same attacks with the component walk that replaces openat2 on kernels before 5.6" {
+	local id host source
+	id=$(unique_name cfsmr)
+	host=$(host_dir walk)
+	source=$BATS_TEST_TMPDIR/source-file
+	echo "walked-$CFS_ID" >"$source"
+	escape_link /mnt/x "$host"
+	rm -rf "$BUNDLE/rootfs/opt"
+	ln -s "$host" "$BUNDLE/rootfs/opt"
+	config_edit 'c["mounts"] += [{"destination": "/mnt/x/file", "type": "bind", "source": "'"$source"'", "options": ["bind"]},
+{"destination": "/opt/a/b", "type": "tmpfs", "source": "tmpfs"}]'
+	config_args sh -c 'cat /mnt/x/file; stat -f -c "fs=%T" /opt/a/b'
+	MINIRUN_FORCE_PATH_WALK=1 mr_run "$id"
+	assert_dir_empty "$host"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "walked-$CFS_ID
+fs=tmpfs"
+}
+
+@test "a rootfs whose /proc is a symlink to a host directory still gets its procfs inside the root" {
+	local id host
+	id=$(unique_name cfsmr)
+	host=$(host_dir proc)
+	rm -rf "$BUNDLE/rootfs/proc"
+	ln -s "$host" "$BUNDLE/rootfs/proc"
+	config_args sh -c 'stat -f -c "fs=%T" /proc/; grep -c "^Pid:" /proc/self/status'
+	mr_run "$id"
+	assert_dir_empty "$host"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "fs=proc
+1"
+}
+
+@test "process.cwd through a symlink out of the root: the process starts inside the root, or create fails cleanly" {
+	local id host
+	id=$(unique_name cfsmr)
+	host=$(host_dir cwd)
+	echo secret >"$host/host-secret-$CFS_ID"
+	escape_link /work "$host"
+	mkdir -p "$BUNDLE/rootfs$host"
+	echo inside >"$BUNDLE/rootfs$host/inside-$CFS_ID"
+	config_edit 'c["process"]["cwd"] = "/work"'
+	config_args sh -c 'pwd -P; ls'
+	mr_run "$id"
+	[[ $MR_OUT != *host-secret* ]] || fail "the container's cwd is on the host: $MR_OUT"
+	if ((MR_STATUS == 0)); then
+		assert_equal "$MR_OUT" "$host
+inside-$CFS_ID"
+	else
+		assert_one_line "$MR_OUT"
+		assert_no_leftovers
+	fi
+}
+
+@test "/dev/null replaced by a regular file: masking never exposes or writes it" {
+	local id
+	id=$(unique_name cfsmr)
+	config_without_dev_tmpfs
+	rm -f "$BUNDLE/rootfs/dev/null"
+	echo "not-null-$CFS_ID" >"$BUNDLE/rootfs/dev/null"
+	config_args sh -c 'echo written > /proc/keys; cat /proc/keys; stat -c "%F %t:%T" /proc/keys'
+	mr_run "$id"
+	assert_equal "$(cat "$BUNDLE/rootfs/dev/null")" "not-null-$CFS_ID"
+	[[ $MR_OUT != *not-null* ]] || fail "the masked path shows the planted file: $MR_OUT"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "character special file 1:3"
+}
+
+@test "/dev/null replaced by a symlink to another file: masking never exposes or writes through it" {
+	local id
+	id=$(unique_name cfsmr)
+	config_without_dev_tmpfs
+	echo "precious-$CFS_ID" >"$BUNDLE/rootfs/etc/precious"
+	rm -f "$BUNDLE/rootfs/dev/null"
+	ln -s /etc/precious "$BUNDLE/rootfs/dev/null"
+	config_args sh -c 'echo written > /proc/keys; cat /proc/keys; stat -c "%F %t:%T" /proc/keys'
+	mr_run "$id"
+	assert_equal "$(cat "$BUNDLE/rootfs/etc/precious")" "precious-$CFS_ID"
+	[[ $MR_OUT != *precious* ]] || fail "the masked path shows the link's target: $MR_OUT"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "character special file 1:3"
+}
+
+@test "oomScoreAdj is applied to the real process even when the rootfs fakes /proc" {
+	local id pid
+	id=$(unique_name cfsmr)
+	# No procfs mount: the rootfs's /proc is whatever the image put there,
+	# here a fake /proc/self/oom_score_adj that would swallow the write.
+	config_edit 'c["mounts"] = [m for m in c["mounts"] if m["type"] != "proc"]; c["linux"]["maskedPaths"] = []; c["linux"]["readonlyPaths"] = []; c["process"]["oomScoreAdj"] = 432'
+	mkdir -p "$BUNDLE/rootfs/proc/self"
+	echo 0 >"$BUNDLE/rootfs/proc/self/oom_score_adj"
+	config_args sleep 30
+	mr_create "$id" || true
+	if [[ $(container_status "$id" 2>/dev/null) == created ]]; then
+		pid=$(state_field "$id" pid)
+		assert_equal "$(cat "/proc/$pid/oom_score_adj")" 432
+	else
+		assert_one_line "$(cat "$BATS_TEST_TMPDIR/$id.out")"
+	fi
+	assert_equal "$(cat "$BUNDLE/rootfs/proc/self/oom_score_adj")" 0
+}
+
+# ---------------------------------------------------------------- descriptors, exe, dumpable
+
+@test "the container's process holds only descriptors 0, 1 and 2, even when the runtime was given more" {
+	local id
+	id=$(unique_name cfsmr)
+	echo "secret-$CFS_ID" >"$BATS_TEST_TMPDIR/secret"
+	config_args sh -c 'ls /proc/$$/fd | tr "\\n" " "; echo; cat <&7'
+	mr_run "$id" 7<"$BATS_TEST_TMPDIR/secret"
+	[[ $MR_OUT != *secret-* ]] || fail "descriptor 7 leaked into the container: $MR_OUT"
+	assert_equal "$(head -n 1 <<<"$MR_OUT")" "0 1 2 "
+}
+
+@test "a process exec'd into the container holds only descriptors 0, 1 and 2" {
+	local id out
+	id=$(unique_name cfsmr)
+	echo "secret-$CFS_ID" >"$BATS_TEST_TMPDIR/secret"
+	config_args sleep 30
+	mr_create "$id"
+	out=$(minirun exec "$id" sh -c 'ls /proc/$$/fd | tr "\\n" " "; echo; cat <&9' 9<"$BATS_TEST_TMPDIR/secret" 2>&1) || true
+	[[ $out != *secret-* ]] || fail "descriptor 9 leaked into the container: $out"
+	assert_equal "$(head -n 1 <<<"$out")" "0 1 2 "
+}
+
+@test "the runtime's binary cannot be read by the container through /proc/PID/exe (the process is not dumpable)" {
+	requires userns
+	local id out dir
+	id=$(unique_name cfsmr)
+	# A user namespace whose root holds every capability in it, ptrace
+	# included: only the runtime's "not dumpable" stands between a
+	# container process and the runtime's binary, while the container's
+	# first process is still minirun (created, not started).
+	config_edit 'c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
+for s in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][s].append("CAP_SYS_PTRACE")'
+	dir=$BUNDLE
+	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=${dir%/*}
+	done
+	config_args sleep 30
+	mr_create "$id"
+	out=$(minirun exec "$id" sh -c 'head -c 4 /proc/1/exe | od -An -c' 2>&1) || true
+	[[ $out != *E*L*F* ]] || fail "the container read the runtime's binary: $out"
+}
+
+@test "the runtime binary is never what the container runs: /proc/PID/exe after start is the program" {
+	local id pid exe
+	id=$(unique_name cfsmr)
+	config_args sleep 30
+	mr_create "$id"
+	pid=$(state_field "$id" pid)
+	minirun start "$id"
+	exe=$(readlink "/proc/$pid/exe")
+	[[ $exe == "$BUNDLE/rootfs/bin/busybox" || $exe == /bin/busybox ]] || fail "exe is $exe"
+	[[ $exe != *minirun* ]]
+}
+
+# ---------------------------------------------------------------- cgroup
+
+@test "the runtime never sits in the container's cgroup, not even while exec waits" {
+	requires cgroup
+	local id procs pid
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_args sleep 30
+	mr_create "$id"
+	pid=$(state_field "$id" pid)
+	assert_equal "$(cat "$(cg_file procs "$MR_CGROUP")")" "$pid"
+	start_background "$BATS_TEST_TMPDIR/exec.out" "$BIN/minirun" --root "$MR_ROOT" exec "$id" sleep 5
+	wait_until 5 test "$(wc -l <"$(cg_file procs "$MR_CGROUP")")" -eq 2
+	procs=$(cat "$(cg_file procs "$MR_CGROUP")")
+	[[ $'\n'$procs$'\n' != *$'\n'$BG_PID$'\n'* ]] || fail "minirun exec ($BG_PID) is in the container's cgroup: $procs"
+	[[ $'\n'$procs$'\n' != *$'\n'$$$'\n'* ]]
+}
+
+@test "create refuses a cgroupsPath that already exists, and delete --force leaves it alone" {
+	requires cgroup
+	local id name dir sleeper
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	name=$MR_CGROUP
+	for dir in $(cg_dirs "$name"); do
+		mkdir -p "$dir"
+	done
+	defer cg_remove "$name"
+	# shellcheck disable=SC2016
+	bash -c 'for dir; do echo $$ >"$dir/cgroup.procs"; done; exec sleep 60' sh $(cg_dirs "$name") &
+	sleeper=$!
+	defer kill_process "$sleeper"
+	wait_until 5 grep -qx "$sleeper" "$(cg_file procs "$name")"
+	config_args true
+	run -1 minirun create --bundle "$BUNDLE" "$id"
+	assert_output --partial "exists"
+	minirun delete --force "$id" 2>/dev/null || true
+	for dir in $(cg_dirs "$name"); do
+		assert_dir_exists "$dir"
+	done
+	grep -qx "$sleeper" "$(cg_file procs "$name")" || fail "our process left the cgroup"
+	kill -0 "$sleeper"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------- a runtime killed half-way
+
+@test "a runtime SIGKILLed during create takes its half-made container process with it" {
+	requires strace
+	local id
+	id=$(unique_name cfsmr)
+	config_args true
+	create_stopped_midway "$id"
+	process_alive "$INIT_PID" || fail "the init is not in setup"
+	kill -KILL "$RUNTIME_PID"
+	wait_until 5 process_dead "$INIT_PID" ||
+		fail "the half-made init $INIT_PID outlived the runtime: $(cat /proc/$INIT_PID/status | head -3)"
+}
+
+@test "delete --force after a runtime was SIGKILLed in the middle of create removes everything, and only that" {
+	requires strace cgroup
+	local id dir
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_args true
+	create_stopped_midway "$id"
+	for dir in $(cg_dirs "$MR_CGROUP"); do
+		assert_dir_exists "$dir"
+	done
+	kill -KILL "$RUNTIME_PID"
+	run minirun delete --force "$id"
+	assert_success
+	for dir in $(cg_dirs "$MR_CGROUP"); do
+		assert_dir_not_exists "$dir"
+	done
+	wait_until 5 process_dead "$INIT_PID"
+	assert_no_leftovers
+	# The parent of the container's cgroup is not ours to remove.
+	assert_dir_exists "$(dirname "$(dirname "$(cg_file procs "$MR_CGROUP")")")"
+}
+
+# ---------------------------------------------------------------- privileges in order
+
+@test "seccomp is installed last: a profile denying setuid, setgid and capset still lets the container start" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [1001]}
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["setuid", "setgid", "setresuid", "setresgid", "setgroups", "setfsuid", "setfsgid", "capset"], "action": "SCMP_ACT_ERRNO"}]}'
+	config_args sh -c 'probe id caps | grep -E "^(uid|gid|groups|Seccomp)="'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "uid=1000
+gid=1000
+groups=1001
+Seccomp=2"
+}

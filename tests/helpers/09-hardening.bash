@@ -1,0 +1,74 @@
+# 09-hardening.bash: helpers for tests/09-hardening.bats, on top of
+# helpers/08-mini-runtime.bash (bundle, minirun, mr_create, ...).
+
+# host_dir NAME: an empty directory on the host, outside the bundle,
+# that an attacking rootfs points its symlinks at. Prints its path.
+host_dir() {
+	local dir=$BATS_TEST_TMPDIR/host-$1
+	mkdir -p "$dir"
+	echo "$dir"
+}
+
+# assert_dir_empty DIR: the host directory was not written to.
+assert_dir_empty() {
+	local left
+	left=$(ls -A "$1")
+	[[ -z $left ]] || fail "the runtime wrote on the host, in $1: $left"
+	assert_nothing_mounted_under "$1"
+}
+
+# escape_link PATH_IN_ROOT TARGET: replace PATH_IN_ROOT of the bundle's
+# rootfs by a relative symlink that climbs far above the root and then
+# down to the absolute host path TARGET.
+escape_link() {
+	local link=$BUNDLE/rootfs$1
+	rm -rf "$link"
+	mkdir -p "$(dirname "$link")"
+	ln -s "../../../../../../../../../../../..$2" "$link"
+}
+
+# config_without_dev_tmpfs: drop the /dev tmpfs and the mounts below it,
+# so the rootfs's own /dev is what the container gets.
+config_without_dev_tmpfs() {
+	config_edit 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]'
+}
+
+# create_stopped_midway ID: start `minirun create ID` under strace, which
+# stops the container's first process (SIGSTOP, strace's signal
+# injection) when it calls pivot_root(2), half-way through its setup:
+# the runtime then waits for it, mid-create. Returns once the runtime has
+# recorded that process and it is stopped. Sets RUNTIME_PID (the minirun
+# process) and INIT_PID (the half-made init).
+create_stopped_midway() {
+	local id=$1 state=$MR_ROOT/$1/state.json
+	defer mr_force_delete "$id"
+	start_background "$BATS_TEST_TMPDIR/$id.strace.out" \
+		strace -f -qq -o /dev/null -e trace=pivot_root -e inject=pivot_root:signal=SIGSTOP \
+		sh -c 'echo $$ > "$1"; exec "$2" --root "$3" create --bundle "$4" "$5"' \
+		sh "$BATS_TEST_TMPDIR/runtime.pid" "$BIN/minirun" "$MR_ROOT" "$BUNDLE" "$id"
+	wait_until 5 test -s "$BATS_TEST_TMPDIR/runtime.pid"
+	RUNTIME_PID=$(cat "$BATS_TEST_TMPDIR/runtime.pid")
+	wait_until 5 grep -q '"pid": [1-9]' "$state"
+	INIT_PID=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$state")
+	# The init is stopped in setup, the runtime waits for it.
+	wait_until 5 grep -q '^State:.*\(stopped\|tracing stop\)' "/proc/$INIT_PID/status"
+	[[ $(container_status "$1") == creating ]] || fail "not mid-create: $(minirun state "$1")"
+}
+
+# process_alive PID: alive and not a zombie.
+process_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+# assert_one_line TEXT: a failure reported in exactly one line.
+assert_one_line() {
+	[[ -n $1 && $1 != *$'\n'* ]] || fail "expected one line of error, got: $1"
+}
+
+# process_dead PID: gone, or a zombie (for wait_until).
+process_dead() {
+	! process_alive "$1"
+}
