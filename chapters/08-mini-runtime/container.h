@@ -245,6 +245,12 @@ int container_terminal_setup(int console_socket, bool bind_console);
  * up (127.0.0.1 then works), as runc and crun do. */
 int container_loopback_up(void);
 
+/* Close every descriptor above 2 that is not close-on-exec (those the
+ * runtime inherited from its client): the runtime's own are all
+ * O_CLOEXEC and go at execve. Without a /proc every descriptor is
+ * marked close-on-exec instead. Returns 0, or -1 after one line. */
+int container_close_inherited_fds(void);
+
 /* linux.seccomp as a BPF program, compiled by the runtime before the
  * container's process exists (libseccomp's work is then done once, and
  * never between start and execve). Releases filter. Fills *program

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <linux/seccomp.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -592,4 +593,31 @@ void container_seccomp_free(struct sock_fprog *program)
 {
 	free(program->filter);
 	*program = (struct sock_fprog){0};
+}
+
+int container_close_inherited_fds(void)
+{
+	/* What the runtime opened is O_CLOEXEC (and its log must stay
+	 * usable until execve); what it inherited (a client's pipes) is
+	 * not, and a created container must not hold it while it waits. */
+	DIR *directory = opendir("/proc/self/fd");
+	if (directory == NULL) {
+		/* A container without /proc: then all of them go at execve. */
+		if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+			return fail_errno("close_range (mark descriptors close-on-exec)");
+		return 0;
+	}
+	int own = dirfd(directory);
+	struct dirent *entry;
+	while ((entry = readdir(directory)) != NULL) {
+		char *end;
+		long fd = strtol(entry->d_name, &end, 10);
+		if (*end != '\0' || end == entry->d_name || fd < 3 || fd == own)
+			continue;
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			close((int)fd);
+	}
+	closedir(directory);
+	return 0;
 }

@@ -281,16 +281,17 @@ static int container_init(void *argument)
 	 * program: a signal sent right after start then reaches the
 	 * program, not a runtime still busy. The program gets the default
 	 * signal actions and an empty mask (chapter 02 blocked the
-	 * forwarded signals), and none of the runtime's descriptors: all
-	 * are marked close-on-exec (the log keeps working until execve). */
+	 * forwarded signals), and none of the runtime's descriptors: the
+	 * inherited ones are closed now, the runtime's own are O_CLOEXEC
+	 * (the log keeps working until execve). */
 	for (int signal = 1; signal < NSIG; signal++)
 		if (signal != SIGKILL && signal != SIGSTOP)
 			sigaction(signal, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-		return fail_errno("close_range (mark the runtime's descriptors close-on-exec)");
+	if (container_close_inherited_fds() != 0)
+		return -1;
 	fflush(NULL);
 
 	if (container_init_wait_for_start(init->exec_fifo) != 0)
