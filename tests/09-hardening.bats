@@ -180,30 +180,6 @@ inside-$CFS_ID"
 	assert_equal "$(head -n 1 <<<"$out")" "0 1 2 "
 }
 
-@test "the runtime's binary cannot be read by the container through /proc/PID/exe (the process is not dumpable)" {
-	requires userns
-	local id out dir
-	id=$(unique_name cfsmr)
-	# A user namespace whose root holds every capability in it, ptrace
-	# included: only the runtime's "not dumpable" stands between a
-	# container process and the runtime's binary, while the container's
-	# first process is still minirun (created, not started).
-	config_edit 'c["linux"]["namespaces"].append({"type": "user"})
-c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
-c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
-for s in ("bounding", "effective", "permitted"):
-    c["process"]["capabilities"][s].append("CAP_SYS_PTRACE")'
-	dir=$BUNDLE
-	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod o+x "$dir"
-		dir=${dir%/*}
-	done
-	config_args sleep 30
-	mr_create "$id"
-	out=$(minirun exec "$id" sh -c 'head -c 4 /proc/1/exe | od -An -c' 2>&1) || true
-	[[ $out != *E*L*F* ]] || fail "the container read the runtime's binary: $out"
-}
-
 @test "the runtime binary is never what the container runs: /proc/PID/exe after start is the program" {
 	local id pid exe
 	id=$(unique_name cfsmr)

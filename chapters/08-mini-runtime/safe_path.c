@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -309,6 +310,22 @@ int safe_path_mount(const char *source, int target_fd, const char *destination,
 	if (flags & MS_BIND)
 		return fail_errno("bind-mount %s on %s", source, destination);
 	return fail_errno("mount %s on %s", fstype != NULL ? fstype : source, destination);
+}
+
+unsigned long safe_path_mount_flags(int fd)
+{
+	struct statvfs info;
+	unsigned long flags = 0;
+
+	if (fstatvfs(fd, &info) != 0)
+		return 0;
+	if (info.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+	if (info.f_flag & ST_NODEV) flags |= MS_NODEV;
+	if (info.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+	if (info.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+	if (info.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+	if (info.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+	return flags;
 }
 
 int safe_path_check_fs_type(int fd, long magic, const char *what)

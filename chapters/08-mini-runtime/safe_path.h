@@ -69,6 +69,12 @@ void safe_path_fd_path(int fd, char *buffer, size_t size);
 int safe_path_mount(const char *source, int target_fd, const char *destination,
 		    const char *fstype, unsigned long flags, const void *data);
 
+/* The MS_* flags (nosuid, nodev, noexec, noatime, ...) of the mount the
+ * file fd holds is on, which a remount must repeat (a remount without
+ * nosuid of a nosuid mount is refused in a user namespace, and would
+ * weaken it otherwise). 0 if they cannot be read. */
+unsigned long safe_path_mount_flags(int fd);
+
 /* Is the file fd holds on a file system of this type (statfs(2)'s
  * f_type: PROC_SUPER_MAGIC, SYSFS_MAGIC, TMPFS_MAGIC, ...)? what names
  * it in the error line. Returns 0, or -1 after one line ("/proc in the
