@@ -17,6 +17,9 @@ setup() {
 	require_program minirun
 	MR_ROOT=$BATS_TEST_TMPDIR/state
 	make_bundle
+	# These tests plant links in the rootfs: it must be a private copy,
+	# never (through a symlinked $ROOTFS) the shared one.
+	[[ -d $BUNDLE/rootfs && ! -L $BUNDLE/rootfs ]] || fail "$BUNDLE/rootfs is not a private copy"
 }
 
 # ---------------------------------------------------------------- paths in the root
@@ -38,18 +41,20 @@ setup() {
 }
 
 @test "a mount destination under a relative symlink climbing out of the root lands inside the root" {
-	local id host source
+	local id host other source
 	id=$(unique_name cfsmr)
 	host=$(host_dir rel)
+	other=$(host_dir rel2)
 	source=$BATS_TEST_TMPDIR/source-file
 	echo "bound-$CFS_ID" >"$source"
 	escape_link /mnt/x "$host"
-	escape_link /mnt/t "$host"
+	escape_link /mnt/t "$other"
 	config_edit 'c["mounts"] += [{"destination": "/mnt/x/file", "type": "bind", "source": "'"$source"'", "options": ["bind"]},
 {"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs"}]'
 	config_args sh -c 'cat /mnt/x/file; stat -f -c "fs=%T" /mnt/t'
 	mr_run "$id"
 	assert_dir_empty "$host"
+	assert_dir_empty "$other"
 	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
 	assert_equal "$MR_OUT" "bound-$CFS_ID
 fs=tmpfs"
