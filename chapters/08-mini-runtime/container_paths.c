@@ -6,14 +6,17 @@
  */
 #include "container_paths.h"
 #include "safe_path.h"
+#include "security.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int container_null_device_open(void)
@@ -97,17 +100,40 @@ static int make_readonly_one(int root_fd, const char *path)
 }
 
 // tag::protect[]
-int container_paths_protect(const struct oci_config *config, int null_fd)
+int container_paths_mask(const char *root, const struct oci_config *config, int null_fd)
 {
 	char null_source[SAFE_PATH_FD_PATH_MAX];
-	int root_fd = open(config->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (root_fd < 0)
-		return fail_errno("open %s", config->root_path);
+		return fail_errno("open %s", root);
 	safe_path_fd_path(null_fd, null_source, sizeof null_source);
 	int result = 0;
 	for (size_t i = 0; i < config->masked_path_count && result == 0; i++)
 		result = mask_one(root_fd, config->masked_paths[i], null_source);
+	close(root_fd);
+	return result;
+}
+
+int container_paths_make_readonly(const char *root, const struct oci_config *config)
+{
+	struct statfs proc;
+
+	if (config->readonly_path_count == 0)
+		return 0;
+	/* Mounting through /proc/self/fd/N needs a procfs at /proc. After
+	 * pivot_root without one, plain paths are as safe: there is no
+	 * host left for a link to lead to. */
+	if (strcmp(root, "/") == 0 && (statfs("/proc", &proc) != 0 || proc.f_type != PROC_SUPER_MAGIC)) {
+		for (size_t i = 0; i < config->readonly_path_count; i++)
+			if (paths_make_readonly("", config->readonly_paths[i]) != 0)
+				return -1;
+		return 0;
+	}
+	int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return fail_errno("open %s", root);
+	int result = 0;
 	for (size_t i = 0; i < config->readonly_path_count && result == 0; i++)
 		result = make_readonly_one(root_fd, config->readonly_paths[i]);
 	close(root_fd);

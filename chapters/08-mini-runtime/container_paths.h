@@ -20,13 +20,18 @@
  * descriptor, or -1 after one line. */
 int container_null_device_open(void);
 
-/* linux.maskedPaths (a read-only empty tmpfs on a directory, null_fd
- * bound on anything else) and linux.readonlyPaths (bound onto itself,
- * remounted read-only), each resolved inside config->root_path without
- * following a symlink out of it; a path that does not exist is skipped.
- * After container_mounts_apply, before pivot_root; needs CAP_SYS_ADMIN.
- * Returns 0, or -1 after one line. */
-int container_paths_protect(const struct oci_config *config, int null_fd);
+/* linux.maskedPaths: a read-only empty tmpfs on a directory, null_fd
+ * bound on anything else, each path resolved inside root (the root path
+ * before pivot_root, "/" after) without following a symlink out of it;
+ * a path that does not exist is skipped. Needs CAP_SYS_ADMIN and a
+ * procfs at /proc. Returns 0, or -1 after one line. */
+int container_paths_mask(const char *root, const struct oci_config *config, int null_fd);
+
+/* linux.readonlyPaths: each bound onto itself and remounted read-only
+ * (keeping nosuid, nodev, noexec), resolved inside root as above;
+ * missing ones are skipped. After linux.sysctl is written (it makes
+ * /proc/sys read-only). Returns 0, or -1 after one line. */
+int container_paths_make_readonly(const char *root, const struct oci_config *config);
 
 /* Is destination, resolved inside root_fd, on a file system of this
  * type (PROC_SUPER_MAGIC, SYSFS_MAGIC, ...)? Checked after mounting it
