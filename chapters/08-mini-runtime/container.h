@@ -194,14 +194,18 @@ json_t *container_processes(const struct container_state *state);
 
 /* Mount every entry of config->mounts under config->root_path (before
  * pivot_root, so bind sources on the host are still reachable), creating
- * the destination directories (files for bind mounts of files). A /proc
- * mount gets exactly the config's flags. A cgroup mount is a cgroup2
+ * the destination directories (files for bind mounts of files). Each
+ * destination is resolved inside the root (safe_path.h), never through
+ * a symlink out of it, and mounted on through its descriptor; a mounted
+ * proc or sysfs is checked to be one. A /proc mount gets exactly the
+ * config's flags. A cgroup mount is a cgroup2
  * mount on a v2 host (scoped by the cgroup namespace); on a v1 or hybrid
  * host a tmpfs of one read-only mount per hierarchy (as runc and crun). */
 int container_mounts_apply(const struct oci_config *config, bool debug);
 
-/* If /dev is a fresh tmpfs, fill it with the default devices (null, zero,
- * full, random, urandom, tty, bind-mounted from the host's) and the
+/* If /dev is a fresh tmpfs (checked), fill it with the default devices
+ * (null, zero, full, random, urandom, tty, bind-mounted from the host's,
+ * each checked to be a character device) and the
  * usual links (fd, stdin, stdout, stderr, ptmx). Run after
  * container_mounts_apply and BEFORE pivot_root: the host's /dev is the
  * source. */
@@ -211,16 +215,19 @@ int container_dev_populate(const struct oci_config *config);
 int container_root_make_readonly(const struct oci_config *config);
 
 /* linux.sysctl: write each value to /proc/sys/KEY (dots made slashes)
- * of the container's /proc: after pivot_root, before the read-only
- * paths (/proc/sys is one). Returns 0, or -1 after one line. */
+ * of the container's /proc, checked to be a procfs: after pivot_root,
+ * before the read-only paths (/proc/sys is one). Returns 0, or -1 after
+ * one line. */
 int container_sysctl_apply(const struct oci_config *config);
 
 /* linux.rootfsPropagation on / (shared, slave, private, unbindable):
  * after pivot_root. */
 int container_root_propagation_apply(const struct oci_config *config);
 
-/* oomScoreAdj and rlimits of process (an rlimit above the current hard
- * limit needs CAP_SYS_RESOURCE: the error says so). */
+/* The rlimits of process (an rlimit above the current hard limit needs
+ * CAP_SYS_RESOURCE: the error says so). Its oomScoreAdj is the
+ * runtime's to write, from outside (container_oom_score_adj_set in
+ * container_paths.h). */
 int container_process_attributes_apply(const struct oci_process *process);
 
 /* Look args[0] up in the container's PATH (from process.env) as execvp

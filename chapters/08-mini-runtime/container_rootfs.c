@@ -3,9 +3,10 @@
  * paths, process attributes (chapter 08). Not an exercise: exercise 08.1
  * puts these steps, and chapter 01's, in the right order.
  *
- * Not yet hardened against a rootfs that plants symlinks: destinations
- * are joined to the root path as strings (issue 9 resolves them inside
- * the root with openat2(RESOLVE_IN_ROOT)).
+ * Hardened against a rootfs that plants symlinks: every destination is
+ * resolved inside the root (safe_path.h: openat2 RESOLVE_IN_ROOT) and
+ * mounted on through its descriptor, never joined to the root as a
+ * string.
  *
  * Masked and read-only paths, credentials and capabilities are chapter
  * 07's (security.h); the cgroup layout is chapter 05's (cgroup.h).
@@ -19,6 +20,8 @@
 #include "cgroup.h"
 #include "container.h"
 #include "rootfs.h"
+#include "container_paths.h"
+#include "safe_path.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,49 +42,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <linux/magic.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-/* mkdir -p, for a path whose every component we may create. */
-static int make_directories(const char *path, mode_t mode)
-{
-	char partial[PATH_MAX];
-
-	if (snprintf(partial, sizeof partial, "%s", path) >= (int)sizeof partial)
-		return errno = ENAMETOOLONG, -1;
-	for (char *slash = partial + 1; *slash; slash++) {
-		if (*slash != '/')
-			continue;
-		*slash = '\0';
-		if (mkdir(partial, mode) != 0 && errno != EEXIST)
-			return -1;
-		*slash = '/';
-	}
-	if (mkdir(partial, mode) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-/* A bind mount of a file needs a file to cover, not a directory. */
-static int make_mount_point(const char *target, bool for_file)
-{
-	if (!for_file)
-		return make_directories(target, 0755);
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof parent, "%s", target);
-	char *slash = strrchr(parent, '/');
-	if (slash != NULL && slash != parent) {
-		*slash = '\0';
-		if (make_directories(parent, 0755) != 0)
-			return -1;
-	}
-	int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 && errno != EISDIR)
-		return -1;
-	if (fd >= 0)
-		close(fd);
-	return 0;
-}
 
 /* The flags a remount must keep: a remount without nosuid on a nosuid
  * mount is refused in a user namespace, and would weaken it otherwise. */
@@ -140,9 +103,13 @@ static int mount_cgroup_hierarchy(const struct oci_mount *entry, const char *tar
  * runtime attached this process to its cgroup before releasing it),
  * links for joined names ("cpu" -> "cpu,cpuacct"), and on a hybrid
  * host the cgroup2 mount at "unified" when it holds controllers. */
+static int mount_cgroup_v1_hierarchies(const struct oci_config *config, const struct oci_mount *entry,
+				       const char *target, char *text, bool cgroup_namespace);
+
 static int mount_cgroup_v1(const struct oci_config *config, const struct oci_mount *entry,
-			   const char *target)
+			   int root_fd, int target_fd)
 {
+	char target[SAFE_PATH_FD_PATH_MAX];
 	char text[8192];
 	bool cgroup_namespace = (config->clone_flags & CLONE_NEWCGROUP) ||
 				oci_config_namespace(config, "cgroup") != NULL;
@@ -151,8 +118,29 @@ static int mount_cgroup_v1(const struct oci_config *config, const struct oci_mou
 
 	if (read_file("/proc/self/cgroup", text, sizeof text) < 0)
 		return -1;
-	if (mount("tmpfs", target, "tmpfs", tmpfs_flags, "mode=755,size=1m") != 0)
-		return fail_errno("mount tmpfs on %s (cgroup v1)", entry->destination);
+	if (safe_path_mount("tmpfs", target_fd, entry->destination, "tmpfs", tmpfs_flags,
+			    "mode=755,size=1m") != 0)
+		return -1;
+	/* Below here everything is in the tmpfs just made, which no image
+	 * wrote: reached through a descriptor of it (the one of the mount
+	 * point still holds the covered directory). */
+	int tmpfs_fd = safe_path_open(root_fd, entry->destination, O_PATH | O_DIRECTORY);
+	if (tmpfs_fd < 0)
+		return fail_errno("open %s in the container's root", entry->destination);
+	if (safe_path_check_fs_type(tmpfs_fd, TMPFS_MAGIC, entry->destination) != 0) {
+		close(tmpfs_fd);
+		return -1;
+	}
+	safe_path_fd_path(tmpfs_fd, target, sizeof target);
+	int result = mount_cgroup_v1_hierarchies(config, entry, target, text, cgroup_namespace);
+	close(tmpfs_fd);
+	return result;
+}
+
+static int mount_cgroup_v1_hierarchies(const struct oci_config *config, const struct oci_mount *entry,
+				       const char *target, char *text, bool cgroup_namespace)
+{
+	(void)config;
 	char *saved = NULL;
 	for (char *line = strtok_r(text, "\n", &saved); line != NULL; line = strtok_r(NULL, "\n", &saved)) {
 		/* "4:cpu,cpuacct:/cfs/x", "1:name=systemd:/...", "0::/..." */
@@ -193,18 +181,37 @@ static int mount_cgroup_v1(const struct oci_config *config, const struct oci_mou
 	return 0;
 }
 
-static int mount_one(const struct oci_config *config, const struct oci_mount *entry, bool debug)
+/* Reopen destination inside the root after something was mounted on it:
+ * the mount point's descriptor still holds the covered file, and a
+ * remount must reach the new mount on top. Replaces *fd. */
+static int reopen_mounted(int root_fd, const char *destination, int *fd, char *target, size_t size)
 {
-	char target[PATH_MAX];
+	close(*fd);
+	*fd = safe_path_open(root_fd, destination, O_PATH);
+	if (*fd < 0)
+		return fail_errno("open %s in the container's root", destination);
+	safe_path_fd_path(*fd, target, size);
+	return 0;
+}
+
+static int mount_one_at(const struct oci_config *config, int root_fd, const struct oci_mount *entry,
+			bool debug, int *target_fd_holder)
+{
+	char target[SAFE_PATH_FD_PATH_MAX];
 	struct stat source_info;
 
-	if (snprintf(target, sizeof target, "%s%s", config->root_path, entry->destination) >=
-	    (int)sizeof target)
-		return fail_msg("mount on %s: path too long", entry->destination);
+	/* The mount point, resolved (and made) inside the root: a symlink
+	 * the image planted at /proc or /mnt/x leads somewhere inside it,
+	 * never onto the host. Everything below works on the descriptor
+	 * (/proc/self/fd/N), so a link swapped in meanwhile changes nothing. */
 	bool source_is_file = entry->is_bind && stat(entry->source, &source_info) == 0 &&
 			      !S_ISDIR(source_info.st_mode);
-	if (make_mount_point(target, source_is_file) != 0)
-		return fail_errno("make mount point %s", entry->destination);
+	int target_fd = source_is_file ? safe_path_create_file(root_fd, entry->destination, 0644)
+				       : safe_path_mkdir_all(root_fd, entry->destination, 0755);
+	if (target_fd < 0)
+		return -1;
+	*target_fd_holder = target_fd;
+	safe_path_fd_path(target_fd, target, sizeof target);
 
 	if (entry->is_bind) {
 		/* A bind mount ignores every flag but MS_REC: the others
@@ -212,6 +219,9 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 		if (mount(entry->source, target, NULL, MS_BIND | (entry->flags & MS_REC), NULL) != 0)
 			return fail_errno("bind-mount %s on %s", entry->source, entry->destination);
 		unsigned long extra = entry->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+		if (extra != 0 &&
+		    reopen_mounted(root_fd, entry->destination, target_fd_holder, target, sizeof target) != 0)
+			return -1;
 		if (extra != 0 && mount(NULL, target, NULL,
 					MS_REMOUNT | MS_BIND | extra | mount_flags_of(target), NULL) != 0)
 			return fail_errno("remount %s with its options", entry->destination);
@@ -224,6 +234,10 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 		if (mount("proc", target, "proc", entry->flags & ~MS_REMOUNT,
 			  entry->data[0] ? entry->data : NULL) != 0)
 			return fail_errno("mount proc on %s", entry->destination);
+		/* Masked paths go over it and sysctls are written into it: it
+		 * must be a procfs (runc's CVE-2019-16884). */
+		if (container_mounted_fs_check(root_fd, entry->destination, PROC_SUPER_MAGIC) != 0)
+			return -1;
 	} else if (strcmp(entry->type, "cgroup") == 0 || strcmp(entry->type, "cgroup2") == 0) {
 		/* Chapter 05 knows the layout. On v2 one cgroup2 mount, which
 		 * the cgroup namespace (made after the cgroup was joined)
@@ -236,7 +250,7 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 			if (debug)
 				fprintf(stderr, "minirun: debug: %s: a tmpfs of cgroup %s hierarchies\n",
 					entry->destination, cgroup_mode_name(mode));
-			if (mount_cgroup_v1(config, entry, target) != 0)
+			if (mount_cgroup_v1(config, entry, root_fd, target_fd) != 0)
 				return -1;
 		} else if (mount("cgroup2", target, "cgroup2", entry->flags & ~MS_REMOUNT, NULL) != 0) {
 			/* In a user namespace without a cgroup namespace of its
@@ -250,20 +264,42 @@ static int mount_one(const struct oci_config *config, const struct oci_mount *en
 		if (mount(source, target, entry->type, entry->flags & ~MS_REMOUNT,
 			  entry->data[0] ? entry->data : NULL) != 0)
 			return fail_errno("mount %s on %s", entry->type, entry->destination);
+		if (strcmp(entry->type, "sysfs") == 0 &&
+		    container_mounted_fs_check(root_fd, entry->destination, SYSFS_MAGIC) != 0)
+			return -1;
 	}
+	if (entry->propagation != 0 &&
+	    reopen_mounted(root_fd, entry->destination, target_fd_holder, target, sizeof target) != 0)
+		return -1;
 	if (entry->propagation != 0 && mount(NULL, target, NULL, entry->propagation, NULL) != 0)
 		return fail_errno("set propagation of %s", entry->destination);
 	return 0;
 }
 
+static int mount_one(const struct oci_config *config, int root_fd, const struct oci_mount *entry,
+		     bool debug)
+{
+	int target_fd = -1;
+	int result = mount_one_at(config, root_fd, entry, debug, &target_fd);
+
+	if (target_fd >= 0)
+		close(target_fd);
+	return result;
+}
+
 // tag::mounts-apply[]
 int container_mounts_apply(const struct oci_config *config, bool debug)
 {
+	/* Every destination is resolved from this descriptor of the root. */
+	int root_fd = open(config->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return fail_errno("open %s", config->root_path);
 	/* In the order of config.json: /dev/pts needs /dev first. */
-	for (size_t i = 0; i < config->mount_count; i++)
-		if (mount_one(config, &config->mounts[i], debug) != 0)
-			return -1;
-	return 0;
+	int result = 0;
+	for (size_t i = 0; i < config->mount_count && result == 0; i++)
+		result = mount_one(config, root_fd, &config->mounts[i], debug);
+	close(root_fd);
+	return result;
 }
 // end::mounts-apply[]
 
@@ -286,29 +322,67 @@ int container_dev_populate(const struct oci_config *config)
 		{"stdout", "/proc/self/fd/1"},   {"stderr", "/proc/self/fd/2"},
 		{"ptmx", "pts/ptmx"},
 	};
-	char path[PATH_MAX], host_path[64];
+	char host_path[64], source[SAFE_PATH_FD_PATH_MAX];
+	int root_fd, dev_fd = -1, result = -1;
 
 	if (!dev_is_fresh_tmpfs(config))
 		return 0;
+	root_fd = open(config->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return fail_errno("open %s", config->root_path);
+	/* The container's /dev, resolved inside the root, must be the fresh
+	 * tmpfs just mounted: nothing of the image's is trusted there. */
+	dev_fd = safe_path_open(root_fd, "/dev", O_PATH | O_DIRECTORY);
+	if (dev_fd < 0) {
+		fail_errno("open /dev in the container's root");
+		goto out;
+	}
+	if (safe_path_check_fs_type(dev_fd, TMPFS_MAGIC, "/dev in the container") != 0)
+		goto out;
 	/* Bind the host's device nodes rather than mknod new ones: it works
 	 * in a user namespace too, where mknod is refused. Done before
-	 * pivot_root, while the host's /dev is still reachable. */
+	 * pivot_root, while the host's /dev is still reachable. Each host
+	 * node is checked to be a character device (null: 1:3) first. */
 	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
-		snprintf(path, sizeof path, "%s/dev/%s", config->root_path, devices[i]);
 		snprintf(host_path, sizeof host_path, "/dev/%s", devices[i]);
-		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-		if (fd < 0)
-			return fail_errno("create /dev/%s in the container", devices[i]);
-		close(fd);
-		if (mount(host_path, path, NULL, MS_BIND, NULL) != 0)
-			return fail_errno("bind-mount %s into the container", host_path);
+		int host_fd = open(host_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (host_fd < 0) {
+			fail_errno("open the host's %s", host_path);
+			goto out;
+		}
+		struct stat info;
+		if (fstat(host_fd, &info) != 0 || !S_ISCHR(info.st_mode)) {
+			fail_msg("the host's %s is not a character device", host_path);
+			close(host_fd);
+			goto out;
+		}
+		if (strcmp(devices[i], "null") == 0 && safe_path_check_dev_null(host_fd, host_path) != 0) {
+			close(host_fd);
+			goto out;
+		}
+		int target_fd = safe_path_create_file(dev_fd, devices[i], 0666);
+		if (target_fd < 0) {
+			close(host_fd);
+			goto out;
+		}
+		safe_path_fd_path(host_fd, source, sizeof source);
+		int mounted = safe_path_mount(source, target_fd, host_path, NULL, MS_BIND, NULL);
+		close(target_fd);
+		close(host_fd);
+		if (mounted != 0)
+			goto out;
 	}
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-		snprintf(path, sizeof path, "%s/dev/%s", config->root_path, links[i].name);
-		if (symlink(links[i].target, path) != 0 && errno != EEXIST)
-			return fail_errno("symlink /dev/%s in the container", links[i].name);
-	}
-	return 0;
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlinkat(links[i].target, dev_fd, links[i].name) != 0 && errno != EEXIST) {
+			fail_errno("symlink /dev/%s in the container", links[i].name);
+			goto out;
+		}
+	result = 0;
+out:
+	if (dev_fd >= 0)
+		close(dev_fd);
+	close(root_fd);
+	return result;
 }
 
 int container_root_make_readonly(const struct oci_config *config)
@@ -328,6 +402,15 @@ int container_sysctl_apply(const struct oci_config *config)
 
 	if (config->sysctl == NULL)
 		return 0;
+	/* Into the container's procfs, never into files an image put at
+	 * /proc/sys (a fake would swallow the writes). */
+	int sys_fd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sys_fd < 0)
+		return fail_errno("open /proc/sys for linux.sysctl");
+	int checked = safe_path_check_fs_type(sys_fd, PROC_SUPER_MAGIC, "/proc/sys");
+	close(sys_fd);
+	if (checked != 0)
+		return -1;
 	/* "net.ipv4.ip_forward" is /proc/sys/net/ipv4/ip_forward, of the
 	 * container's /proc: its namespaces' values (the parser let only
 	 * namespaced keys through). */
@@ -354,13 +437,8 @@ int container_root_propagation_apply(const struct oci_config *config)
 
 int container_process_attributes_apply(const struct oci_process *process)
 {
-	char text[32];
-
-	if (process->has_oom_score_adj) {
-		snprintf(text, sizeof text, "%d", process->oom_score_adj);
-		if (write_file("/proc/self/oom_score_adj", text) != 0)
-			return -1;
-	}
+	/* oomScoreAdj is the runtime's to write, from outside
+	 * (container_oom_score_adj_set). */
 	for (size_t i = 0; i < process->rlimit_count; i++) {
 		const struct oci_rlimit *limit = &process->rlimits[i];
 		struct rlimit value = {(rlim_t)limit->soft, (rlim_t)limit->hard}, current;

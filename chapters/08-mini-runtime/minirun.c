@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -577,6 +579,19 @@ int main(int argc, char **argv)
 	};
 	bool systemd_cgroup = false;
 	int option;
+
+	/* Hardening, before anything else. Not dumpable: no other process
+	 * of the same user (a container's, once this one or its child has
+	 * joined the container) may ptrace it or open its /proc/PID/exe,
+	 * mem or fd; its children inherit that until they exec the
+	 * container's program. */
+	if (prctl(PR_SET_DUMPABLE, 0) != 0) {
+		fprintf(stderr, "minirun: prctl PR_SET_DUMPABLE: %s\n", strerror(errno));
+		return 1;
+	}
+	/* Whatever the caller left open (a secret file, a socket) closes at
+	 * every exec: no container process inherits it. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 
 	/* "+": stop at the command; its options are its own. */
 	opterr = 0;

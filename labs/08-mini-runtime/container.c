@@ -14,6 +14,7 @@
  */
 #include "cgroup.h"
 #include "container.h"
+#include "container_paths.h"
 #include "nsjoin.h"
 #include "pidns.h"
 #include "rootfs.h"
@@ -93,14 +94,15 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
 	// HINT: new network namespace, container_loopback_up(). Then
-	// HINT: config.json's mounts (container_mounts_apply) and /dev (container_dev_populate)
-	// HINT: while host paths are reachable (the root bound onto itself first, MS_BIND|MS_REC);
-	// HINT: pivot_into the root (01.4); then inside: container_root_propagation_apply,
-	// HINT: container_sysctl_apply,
-	// HINT: paths_mask / paths_make_readonly (07.6, 07.7; root "") for linux.maskedPaths and
-	// HINT: readonlyPaths, the terminal if console_socket >= 0 (container_terminal_setup,
-	// HINT: binding /dev/console), container_root_make_readonly, rlimits and oomScoreAdj
-	// HINT: (container_process_attributes_apply), and chdir to process.cwd.
+	// HINT: config.json's mounts (container_mounts_apply), /dev (container_dev_populate) and
+	// HINT: linux.maskedPaths with the host's checked /dev/null (container_null_device_open,
+	// HINT: container_paths_mask(config->root_path, ...)) while host paths are reachable (the
+	// HINT: root bound onto itself first, MS_BIND|MS_REC); pivot_into the root (01.4); then
+	// HINT: inside: container_root_propagation_apply, container_sysctl_apply,
+	// HINT: container_paths_make_readonly("/", config) (linux.readonlyPaths), the terminal if
+	// HINT: console_socket >= 0 (container_terminal_setup, binding /dev/console),
+	// HINT: container_root_make_readonly, rlimits (container_process_attributes_apply), and
+	// HINT: container_chdir to process.cwd (resolved inside the root).
 	return lab_todo("08.1");
 }
 // end::init-setup[]
@@ -171,8 +173,8 @@ static int container_init(void *argument)
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
 			return fail_errno("chroot %s", config->root_path);
-		if (chdir(config->process.cwd) != 0)
-			return fail_errno("chdir %s (process.cwd)", config->process.cwd);
+		if (container_chdir(config->process.cwd) != 0)
+			return -1;
 		if (container_find_program(&config->process, program, sizeof program) != 0)
 			_exit(127);
 	}
@@ -459,7 +461,8 @@ int container_create(const struct container_create_options *options,
 	// HINT: (08.1 makes it later), the hostname (with a new uts), command = process.args,
 	// HINT: before_exec = container_init, &init. Record the PID and process_start_time AT
 	// HINT: ONCE. Then, while the child waits: userns_write_maps (07.5) if init.user_namespace,
-	// HINT: cgroup_attach (05.4), pidns_release. Close your ready_write and read one byte:
+	// HINT: cgroup_attach (05.4), container_oom_score_adj_set (from outside: the container's
+	// HINT: /proc may be a fake), pidns_release. Close your ready_write and read one byte:
 	// HINT: INIT_READY, or EOF when the child failed (it said why). Restore the signal mask
 	// HINT: (pidns_signals_restore), record "created", write the pid file if asked.
 	lab_todo("08.3");
@@ -667,10 +670,8 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	nsjoin_close(child->inner);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
-	if (chdir(process->cwd) != 0) {
-		fail_errno("chdir %s (process.cwd)", process->cwd);
+	if (container_chdir(process->cwd) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
-	}
 	if (container_process_attributes_apply(process) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_find_program(process, program, sizeof program) != 0)
@@ -740,7 +741,8 @@ int container_exec(const struct container_state *state, const struct container_e
 	// HINT: the host's mounts and cgroup view, which it needs to attach the child. Then
 	// HINT: nsjoin_fork() (03.3): the child (in the PID namespace) sets child.release_read and
 	// HINT: child.status_write, closes the other ends and calls exec_child_run. The parent:
-	// HINT: cgroup_attach (05.4) the child, write the pid file, release it, then read an int
+	// HINT: cgroup_attach (05.4) the child, container_oom_score_adj_set, write the pid file,
+	// HINT: release it, then read an int
 	// HINT: from the status pipe: EOF means it exec'd (return 0 with detach, else
 	// HINT: nsjoin_wait); an int is its exit code (reap it, return the int).
 	lab_todo("08.9");

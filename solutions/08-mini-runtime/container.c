@@ -14,6 +14,7 @@
  */
 #include "cgroup.h"
 #include "container.h"
+#include "container_paths.h"
 #include "nsjoin.h"
 #include "pidns.h"
 #include "rootfs.h"
@@ -132,14 +133,15 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
 	// HINT: new network namespace, container_loopback_up(). Then
-	// HINT: config.json's mounts (container_mounts_apply) and /dev (container_dev_populate)
-	// HINT: while host paths are reachable (the root bound onto itself first, MS_BIND|MS_REC);
-	// HINT: pivot_into the root (01.4); then inside: container_root_propagation_apply,
-	// HINT: container_sysctl_apply,
-	// HINT: paths_mask / paths_make_readonly (07.6, 07.7; root "") for linux.maskedPaths and
-	// HINT: readonlyPaths, the terminal if console_socket >= 0 (container_terminal_setup,
-	// HINT: binding /dev/console), container_root_make_readonly, rlimits and oomScoreAdj
-	// HINT: (container_process_attributes_apply), and chdir to process.cwd.
+	// HINT: config.json's mounts (container_mounts_apply), /dev (container_dev_populate) and
+	// HINT: linux.maskedPaths with the host's checked /dev/null (container_null_device_open,
+	// HINT: container_paths_mask(config->root_path, ...)) while host paths are reachable (the
+	// HINT: root bound onto itself first, MS_BIND|MS_REC); pivot_into the root (01.4); then
+	// HINT: inside: container_root_propagation_apply, container_sysctl_apply,
+	// HINT: container_paths_make_readonly("/", config) (linux.readonlyPaths), the terminal if
+	// HINT: console_socket >= 0 (container_terminal_setup, binding /dev/console),
+	// HINT: container_root_make_readonly, rlimits (container_process_attributes_apply), and
+	// HINT: container_chdir to process.cwd (resolved inside the root).
 	/* Cloned into a user namespace we still carry the host's uid 0,
 	 * which the maps do not map: the files we create would have no
 	 * owner in here (EOVERFLOW). Become the namespace's own root. */
@@ -185,6 +187,16 @@ static int container_init_setup(const struct init_arguments *init)
 		return -1;
 	if (container_dev_populate(config) != 0)
 		return -1;
+	/* Masked paths, resolved inside the root while the host's /dev/null
+	 * (checked to be the null device) is reachable: never the image's
+	 * /dev/null, which may be anything. */
+	int null_fd = container_null_device_open();
+	if (null_fd < 0)
+		return -1;
+	int masked = container_paths_mask(config->root_path, config, null_fd);
+	close(null_fd);
+	if (masked != 0)
+		return -1;
 	/* From here on the host's files are out of reach. */
 	if (pivot_into(config->root_path) != 0)
 		return -1;
@@ -193,13 +205,10 @@ static int container_init_setup(const struct init_arguments *init)
 	/* After /proc is mounted, before /proc/sys turns read-only. */
 	if (container_sysctl_apply(config) != 0)
 		return -1;
-	/* Masking needs /proc and /sys mounted, and /dev/null in place. */
-	for (size_t i = 0; i < config->masked_path_count; i++)
-		if (paths_mask("", config->masked_paths[i]) != 0)
-			return -1;
-	for (size_t i = 0; i < config->readonly_path_count; i++)
-		if (paths_make_readonly("", config->readonly_paths[i]) != 0)
-			return -1;
+	/* Read-only paths after the sysctls (/proc/sys is one of them),
+	 * still resolved inside the root. */
+	if (container_paths_make_readonly("/", config) != 0)
+		return -1;
 	/* The terminal is the container's own (its /dev/pts): after pivot,
 	 * before / turns read-only (it binds /dev/console). */
 	if (init->console_socket >= 0 && container_terminal_setup(init->console_socket, true) != 0)
@@ -209,8 +218,9 @@ static int container_init_setup(const struct init_arguments *init)
 		return -1;
 	if (container_process_attributes_apply(&config->process) != 0)
 		return -1;
-	if (chdir(config->process.cwd) != 0)
-		return fail_errno("chdir %s (process.cwd)", config->process.cwd);
+	/* Resolved inside the root, like every path of the container. */
+	if (container_chdir(config->process.cwd) != 0)
+		return -1;
 	return 0;
 	// END SOLUTION
 	// STUB: return lab_todo("08.1");
@@ -299,8 +309,8 @@ static int container_init(void *argument)
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
 			return fail_errno("chroot %s", config->root_path);
-		if (chdir(config->process.cwd) != 0)
-			return fail_errno("chdir %s (process.cwd)", config->process.cwd);
+		if (container_chdir(config->process.cwd) != 0)
+			return -1;
 		if (container_find_program(&config->process, program, sizeof program) != 0)
 			_exit(127);
 	}
@@ -587,7 +597,8 @@ int container_create(const struct container_create_options *options,
 	// HINT: (08.1 makes it later), the hostname (with a new uts), command = process.args,
 	// HINT: before_exec = container_init, &init. Record the PID and process_start_time AT
 	// HINT: ONCE. Then, while the child waits: userns_write_maps (07.5) if init.user_namespace,
-	// HINT: cgroup_attach (05.4), pidns_release. Close your ready_write and read one byte:
+	// HINT: cgroup_attach (05.4), container_oom_score_adj_set (from outside: the container's
+	// HINT: /proc may be a fake), pidns_release. Close your ready_write and read one byte:
 	// HINT: INIT_READY, or EOF when the child failed (it said why). Restore the signal mask
 	// HINT: (pidns_signals_restore), record "created", write the pid file if asked.
 	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_EXEC_FIFO);
@@ -668,6 +679,10 @@ int container_create(const struct container_create_options *options,
 	if (init.user_namespace && userns_write_maps(child.pid, uid_map, gid_map) != 0)
 		goto fail;
 	if (cgroup_attach(&group, child.pid) != 0)
+		goto fail;
+	/* From outside, through the host's /proc: the container's /proc may
+	 * be a fake the image brought. */
+	if (container_oom_score_adj_set(child.pid, &config->process) != 0)
 		goto fail;
 	if (pidns_release(&child) != 0)
 		goto fail;
@@ -974,10 +989,8 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	nsjoin_close(child->inner);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
-	if (chdir(process->cwd) != 0) {
-		fail_errno("chdir %s (process.cwd)", process->cwd);
+	if (container_chdir(process->cwd) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
-	}
 	if (container_process_attributes_apply(process) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_find_program(process, program, sizeof program) != 0)
@@ -1047,7 +1060,8 @@ int container_exec(const struct container_state *state, const struct container_e
 	// HINT: the host's mounts and cgroup view, which it needs to attach the child. Then
 	// HINT: nsjoin_fork() (03.3): the child (in the PID namespace) sets child.release_read and
 	// HINT: child.status_write, closes the other ends and calls exec_child_run. The parent:
-	// HINT: cgroup_attach (05.4) the child, write the pid file, release it, then read an int
+	// HINT: cgroup_attach (05.4) the child, container_oom_score_adj_set, write the pid file,
+	// HINT: release it, then read an int
 	// HINT: from the status pipe: EOF means it exec'd (return 0 with detach, else
 	// HINT: nsjoin_wait); an int is its exit code (reap it, return the int).
 	if (nsjoin_open_from_pid(&outer, state->pid,
@@ -1074,6 +1088,8 @@ int container_exec(const struct container_state *state, const struct container_e
 	/* The runtime never enters the cgroup itself: it puts the child
 	 * there, before the child runs anything of the container's. */
 	if (cgroup_found && cgroup_attach(&group, pid) != 0)
+		goto out_kill;
+	if (container_oom_score_adj_set(pid, &config->process) != 0)
 		goto out_kill;
 	if (options->pid_file != NULL && write_pid_file(options->pid_file, pid) != 0)
 		goto out_kill;
