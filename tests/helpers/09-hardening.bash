@@ -42,11 +42,13 @@ config_without_dev_tmpfs() {
 create_stopped_midway() {
 	local id=$1 state=$MR_ROOT/$1/state.json
 	defer mr_force_delete "$id"
+	# shellcheck disable=SC2016 # $$ is the inner shell's
 	start_background "$BATS_TEST_TMPDIR/$id.strace.out" \
 		strace -f -qq -o /dev/null -e trace=pivot_root -e inject=pivot_root:signal=SIGSTOP \
 		sh -c 'echo $$ > "$1"; exec "$2" --root "$3" create --bundle "$4" "$5"' \
 		sh "$BATS_TEST_TMPDIR/runtime.pid" "$BIN/minirun" "$MR_ROOT" "$BUNDLE" "$id"
 	wait_until 5 test -s "$BATS_TEST_TMPDIR/runtime.pid"
+	# shellcheck disable=SC2034 # read by the tests
 	RUNTIME_PID=$(cat "$BATS_TEST_TMPDIR/runtime.pid")
 	wait_until 5 grep -q '"pid": [1-9]' "$state"
 	INIT_PID=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$state")
