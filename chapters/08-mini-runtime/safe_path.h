@@ -16,7 +16,9 @@
  * component at a time with O_PATH | O_NOFOLLOW, reading each symlink
  * and resolving it against the root ourselves; ".." pops the walk's own
  * stack of directories, so a directory renamed out of the root during
- * the walk cannot lead it out either.
+ * the walk cannot lead it out either. MINIRUN_FORCE_PATH_WALK=1 in the
+ * environment uses the walk on any kernel (tests/09-hardening.bats
+ * checks it that way).
  *
  * These functions need nothing but the root's descriptor; the mount
  * helpers need CAP_SYS_ADMIN and a procfs at /proc (the host's, before
