@@ -317,6 +317,91 @@ setup() {
 	wait_until 5 process_gone "$sleeper"
 }
 
+# ------------------------------------------- cpuset, shares, huge pages, devices
+# Not exercises: the module's other resources, which minirun applies from
+# an OCI config's linux.resources.
+
+@test "cgctl: cpuset pins the cgroup's processes to the CPUs given" {
+	run "$BIN/cgctl" run --cpuset-cpus 0 --cpuset-mems 0 --name "$NAME" -- grep Cpus_allowed_list /proc/self/status
+	assert_success
+	assert_line --regexp $'^Cpus_allowed_list:\t0$'
+	assert_no_cgroup_left "$NAME"
+	"$BIN/cgctl" create "$NAME" --cpuset-cpus 0
+	assert_equal "$(cat "$(cg_dir cpuset "$NAME")/cpuset.cpus")" 0
+	if [[ $(cgroup_mode) != v2 ]]; then
+		# v1: the parent cfs/ got the root's lists, or no process could join.
+		[[ -n $(cat "$(cg_dir cpuset "$NAME")/../cpuset.mems") ]] || fail "cfs/ has no cpuset.mems"
+	else
+		run cat /sys/fs/cgroup/cfs/cgroup.subtree_control
+		assert_output --regexp '\bcpuset\b'
+	fi
+}
+
+@test "cgctl: cpu shares are cpu.shares on v1 and the converted cpu.weight on v2" {
+	"$BIN/cgctl" create "$NAME" --cpu-shares 512
+	if [[ $(cgroup_mode) == v2 ]]; then
+		# 1 + (512 - 2) * 9999 / 262142, as crun converts it.
+		assert_equal "$(cat "$(cg_dir cpu "$NAME")/cpu.weight")" 20
+	else
+		assert_equal "$(cat "$(cg_dir cpu "$NAME")/cpu.shares")" 512
+	fi
+}
+
+@test "cgctl: a hugetlb limit lands in the page size's file" {
+	local file
+	if [[ $(cgroup_mode) == v2 ]]; then file=hugetlb.2MB.max; else file=hugetlb.2MB.limit_in_bytes; fi
+	[[ -e $(dirname "$(cg_dir hugetlb "$NAME")")/$file ]] || skip "no hugetlb controller with 2MB pages here"
+	"$BIN/cgctl" create "$NAME" --hugetlb 2MB=4M
+	assert_equal "$(cat "$(cg_dir hugetlb "$NAME")/$file")" 4194304
+	run "$BIN/cgctl" set "$NAME" --hugetlb 3MB=4M
+	assert_equal "$status" 1
+	assert_one_error_line
+	assert_output --regexp "hugetlb page size 3MB: not supported by this kernel"
+}
+
+@test "cgctl: device rules, in order, leave only the devices allowed (v1), or say v2 cannot" {
+	if [[ $(cgroup_mode) == v2 ]]; then
+		run "$BIN/cgctl" create "$NAME" --device-deny a
+		assert_equal "$status" 1
+		assert_output --partial "not supported on cgroup v2"
+		assert_no_cgroup_left "$NAME"
+		return
+	fi
+	"$BIN/cgctl" create "$NAME" --device-deny a --device-allow 'c 1:3 rwm'
+	assert_equal "$(cat "$(cg_dir devices "$NAME")/devices.list")" "c 1:3 rwm"
+	run cg_exec "$NAME" sh -c 'echo x >/dev/null && echo null-ok; head -c1 /dev/zero'
+	assert_failure
+	assert_line null-ok
+	assert_output --partial "/dev/zero"
+	assert_output --partial "Operation not permitted"
+}
+
+@test "cgctl: bad cpuset, shares, hugetlb and device values are one clear line, nothing made" {
+	local bad expected
+	while IFS='|' read -r bad expected; do
+		run "$BIN/cgctl" run "$bad" --name "$NAME" -- true
+		assert_equal "$status" 125
+		assert_one_error_line
+		assert_output "cgctl: $expected"
+		assert_no_cgroup_left "$NAME"
+	done <<'EOF'
+--cpuset-cpus=0-x|cpuset cpus '0-x': not a list of numbers and ranges (like 0-3,6)
+--cpuset-mems=3-1|cpuset mems '3-1': range 3-1 is reversed or above 65535
+--cpu-shares=1|cpu shares '1': out of range (2 to 262144)
+--cpu-shares=lots|cpu shares 'lots': not a number (2 to 262144; 1024 is the default)
+--hugetlb=2MB|hugetlb limit '2MB': not SIZE=LIMIT (like 2MB=64M or 1GB=max)
+--hugetlb=2mb=1G|hugetlb page size '2mb': not a size like 2MB or 1GB
+--device-deny=x|device rule 'x': not "a" or "TYPE MAJOR:MINOR ACCESS" (like c 1:3 rwm; TYPE a, c or b, * for any number, ACCESS some of rwm)
+--device-allow=c 1:3 rwq|device rule 'c 1:3 rwq': not "a" or "TYPE MAJOR:MINOR ACCESS" (like c 1:3 rwm; TYPE a, c or b, * for any number, ACCESS some of rwm)
+EOF
+	# A CPU this machine does not have: the kernel refuses, cgctl undoes.
+	run "$BIN/cgctl" run --cpuset-cpus 4000 --name "$NAME" -- true
+	assert_equal "$status" 125
+	assert_one_error_line
+	assert_output --regexp "cpuset.cpus: (Invalid argument|Numerical result out of range)"
+	assert_no_cgroup_left "$NAME"
+}
+
 # ------------------------------------------------------------- errors
 
 @test "cgctl: malformed and out-of-range limits are one clear line, and nothing is made" {

@@ -2,6 +2,8 @@
  * used, on cgroup v2 and v1 (chapter 05).
  *
  *   cgctl run [--memory SIZE] [--pids N] [--cpus CPUS] [--name NAME] -- COMMAND [ARG...]
+ *   (more LIMITS: --cpuset-cpus, --cpuset-mems, --cpu-shares, --hugetlb,
+ *   --device-allow, --device-deny: see usage())
  *   cgctl mode | create NAME [LIMITS] | set NAME LIMITS | attach NAME PID
  *   cgctl stats NAME | freeze NAME | thaw NAME | destroy NAME
  *
@@ -28,6 +30,19 @@
 #include <unistd.h>
 
 #define EXIT_CGCTL_FAILED 125
+#define MAX_HUGETLB_LIMITS 4
+#define MAX_DEVICE_RULES 16
+
+/* The limits beyond cgroup_limits, each with its own module call. */
+struct more_limits {
+	const char *cpuset_cpus, *cpuset_mems; /* NULL: unchanged */
+	unsigned long long cpu_shares;         /* 0: unchanged */
+	char hugetlb_size[MAX_HUGETLB_LIMITS][16];
+	long long hugetlb_bytes[MAX_HUGETLB_LIMITS];
+	size_t hugetlb_count;
+	struct cgroup_device_rule devices[MAX_DEVICE_RULES];
+	size_t device_count;
+};
 
 static void usage(FILE *out)
 {
@@ -56,6 +71,13 @@ static void usage(FILE *out)
 		"  --memory SIZE  memory limit: bytes or 512K, 64M, 1G, 2T; or max (no swap either)\n"
 		"  --pids N       at most N processes and threads; or max\n"
 		"  --cpus CPUS    CPU time, in CPUs: 0.5 is 50 ms in every 100 ms; or max\n"
+		"  --cpuset-cpus LIST    run only on these CPUs (0-3,6)\n"
+		"  --cpuset-mems LIST    allocate only from these memory nodes\n"
+		"  --cpu-shares N        relative CPU weight, 2 to 262144 (1024 is the default;\n"
+		"                        cpu.weight on v2)\n"
+		"  --hugetlb SIZE=LIMIT  huge pages of SIZE (2MB, 1GB) up to LIMIT bytes (64M, max)\n"
+		"  --device-deny RULE, --device-allow RULE  device access (v1 only), in order:\n"
+		"                        RULE is a or \"TYPE MAJOR:MINOR ACCESS\" (c 1:3 rwm)\n"
 		"\n"
 		"Exit status: run: COMMAND's, 128+N if killed by signal N, 125 if cgctl fails;\n"
 		"others: 0, 1 on failure; 2 on a usage error. Needs root.\n");
@@ -64,16 +86,33 @@ static void usage(FILE *out)
 static const struct option limit_options[] = {
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'p'},
 	{"cpus", required_argument, NULL, 'c'},   {"name", required_argument, NULL, 'n'},
+	{"cpuset-cpus", required_argument, NULL, 'C'}, {"cpuset-mems", required_argument, NULL, 'M'},
+	{"cpu-shares", required_argument, NULL, 's'},  {"hugetlb", required_argument, NULL, 'H'},
+	{"device-allow", required_argument, NULL, 'A'}, {"device-deny", required_argument, NULL, 'D'},
 	{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 };
 
+/* Write the more_limits given, after cgroup_set_limits. */
+static int set_more_limits(const struct cgroup *group, const struct more_limits *more)
+{
+	if (cgroup_set_cpuset(group, more->cpuset_cpus, more->cpuset_mems) != 0)
+		return -1;
+	if (more->cpu_shares != 0 && cgroup_set_cpu_shares(group, more->cpu_shares) != 0)
+		return -1;
+	for (size_t i = 0; i < more->hugetlb_count; i++)
+		if (cgroup_set_hugetlb_limit(group, more->hugetlb_size[i], more->hugetlb_bytes[i]) != 0)
+			return -1;
+	return cgroup_set_device_rules(group, more->devices, more->device_count);
+}
+
 /* Parse LIMITS (and --name for run) from argv[optind...]. Returns 0, 1
  * after --help, 2 on a usage error, -1 on a bad value. */
-static int parse_limits(int argc, char **argv, struct cgroup_limits *limits, const char **name,
-			int *limit_count, const char *optstring)
+static int parse_limits(int argc, char **argv, struct cgroup_limits *limits, struct more_limits *more,
+			const char **name, int *limit_count, const char *optstring)
 {
 	int option;
 
+	memset(more, 0, sizeof *more);
 	*limits = (struct cgroup_limits){CGROUP_LIMIT_UNCHANGED, CGROUP_LIMIT_UNCHANGED,
 					 CGROUP_LIMIT_UNCHANGED, CGROUP_CPU_PERIOD_DEFAULT_US};
 	*limit_count = 0;
@@ -93,6 +132,41 @@ static int parse_limits(int argc, char **argv, struct cgroup_limits *limits, con
 		case 'c':
 			if (cgroup_parse_cpus(optarg, &limits->cpu_quota_us, &limits->cpu_period_us) != 0)
 				return -1;
+			++*limit_count;
+			break;
+		case 'C':
+		case 'M':
+			if (cgroup_validate_cpu_list(option == 'C' ? "cpus" : "mems", optarg) != 0)
+				return -1;
+			*(option == 'C' ? &more->cpuset_cpus : &more->cpuset_mems) = optarg;
+			++*limit_count;
+			break;
+		case 's':
+			if (cgroup_parse_cpu_shares(optarg, &more->cpu_shares) != 0)
+				return -1;
+			++*limit_count;
+			break;
+		case 'H':
+			if (more->hugetlb_count == MAX_HUGETLB_LIMITS) {
+				fprintf(stderr, "cgctl: at most %d --hugetlb limits\n", MAX_HUGETLB_LIMITS);
+				return 2;
+			}
+			if (cgroup_parse_hugetlb_limit(optarg, more->hugetlb_size[more->hugetlb_count],
+						       sizeof more->hugetlb_size[0],
+						       &more->hugetlb_bytes[more->hugetlb_count]) != 0)
+				return -1;
+			more->hugetlb_count++;
+			++*limit_count;
+			break;
+		case 'A':
+		case 'D':
+			if (more->device_count == MAX_DEVICE_RULES) {
+				fprintf(stderr, "cgctl: at most %d device rules\n", MAX_DEVICE_RULES);
+				return 2;
+			}
+			if (cgroup_parse_device_rule(optarg, option == 'A', &more->devices[more->device_count]) != 0)
+				return -1;
+			more->device_count++;
 			++*limit_count;
 			break;
 		case 'n':
@@ -198,6 +272,7 @@ static void forward_signal(int signal_number)
 static int command_run(int argc, char **argv)
 {
 	struct cgroup_limits limits;
+	struct more_limits more;
 	struct cgroup group;
 	const char *name = NULL;
 	char default_name[32];
@@ -205,7 +280,7 @@ static int command_run(int argc, char **argv)
 
 	/* "+": stop at the first non-option, so the command's own options
 	 * (cgctl run ls -l) are left alone. */
-	int parsed = parse_limits(argc, argv, &limits, &name, &limit_count, "+h");
+	int parsed = parse_limits(argc, argv, &limits, &more, &name, &limit_count, "+h");
 	if (parsed != 0)
 		return parsed == 1 ? 0 : parsed == 2 ? 2 : EXIT_CGCTL_FAILED;
 	if (optind >= argc) {
@@ -219,7 +294,8 @@ static int command_run(int argc, char **argv)
 	}
 	if (open_named(&group, name) != 0 || cgroup_create(&group) != 0)
 		return EXIT_CGCTL_FAILED;
-	if (limit_count > 0 && cgroup_set_limits(&group, &limits) != 0) {
+	if (limit_count > 0 &&
+	    (cgroup_set_limits(&group, &limits) != 0 || set_more_limits(&group, &more) != 0)) {
 		cgroup_destroy(&group);
 		return EXIT_CGCTL_FAILED;
 	}
@@ -313,13 +389,14 @@ static int command_mode(void)
 static int command_on_name(const char *subcommand, int argc, char **argv)
 {
 	struct cgroup_limits limits;
+	struct more_limits more;
 	struct cgroup group;
 	int limit_count = 0;
 	bool takes_limits = strcmp(subcommand, "create") == 0 || strcmp(subcommand, "set") == 0;
 
 	if (takes_limits) {
 		/* "h" alone: options may come before or after NAME. */
-		int parsed = parse_limits(argc, argv, &limits, NULL, &limit_count, "h");
+		int parsed = parse_limits(argc, argv, &limits, &more, NULL, &limit_count, "h");
 		if (parsed != 0)
 			return parsed == 1 ? 0 : parsed == 2 ? 2 : 1;
 	} else {
@@ -336,7 +413,7 @@ static int command_on_name(const char *subcommand, int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(subcommand, "set") == 0 && limit_count == 0) {
-		fprintf(stderr, "cgctl: set: no limit given (--memory, --pids, --cpus)\n");
+		fprintf(stderr, "cgctl: set: no limit given (--memory, --pids, --cpus, ...)\n");
 		return 2;
 	}
 	const char *name = argv[optind];
@@ -352,14 +429,15 @@ static int command_on_name(const char *subcommand, int argc, char **argv)
 		if (cgroup_create(&group) != 0)
 			return 1;
 		/* Nothing left behind: a bad limit undoes the create. */
-		if (limit_count > 0 && cgroup_set_limits(&group, &limits) != 0) {
+		if (limit_count > 0 &&
+		    (cgroup_set_limits(&group, &limits) != 0 || set_more_limits(&group, &more) != 0)) {
 			cgroup_destroy(&group);
 			return 1;
 		}
 		return 0;
 	}
 	if (strcmp(subcommand, "set") == 0)
-		return cgroup_set_limits(&group, &limits) == 0 ? 0 : 1;
+		return cgroup_set_limits(&group, &limits) == 0 && set_more_limits(&group, &more) == 0 ? 0 : 1;
 	if (strcmp(subcommand, "attach") == 0)
 		return cgroup_attach(&group, (pid_t)pid) == 0 ? 0 : 1;
 	if (strcmp(subcommand, "stats") == 0) {

@@ -18,8 +18,8 @@
  *   cgroup_read_stats ... -> cgroup_freeze (pause/resume) -> cgroup_destroy
  *
  * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst,
- * Documentation/admin-guide/cgroup-v1/{memory,pids,freezer-subsystem}.rst,
- * statfs(2), mkdir(2), rmdir(2).
+ * Documentation/admin-guide/cgroup-v1/{memory,pids,freezer-subsystem,cpusets,
+ * devices,hugetlb}.rst, statfs(2), mkdir(2), rmdir(2).
  */
 #ifndef LAB_CGROUP_H
 #define LAB_CGROUP_H
@@ -51,6 +51,9 @@ enum cgroup_controller {
 	CGROUP_CPU,
 	CGROUP_CPUACCT, /* v1 only */
 	CGROUP_FREEZER, /* v1 only */
+	CGROUP_CPUSET,  /* which CPUs and memory nodes */
+	CGROUP_DEVICES, /* v1 only: v2 filters devices with an eBPF program */
+	CGROUP_HUGETLB, /* huge pages */
 	CGROUP_CONTROLLER_COUNT,
 };
 
@@ -85,6 +88,19 @@ struct cgroup_limits {
 	long long cpu_quota_us;
 	long long cpu_period_us; /* used only when cpu_quota_us is set */
 };
+
+/* A device rule, as devices.allow/devices.deny spell it: "c 1:3 rwm". */
+struct cgroup_device_rule {
+	bool allow;      /* devices.allow, or devices.deny */
+	char type;       /* 'a' (every device), 'c' (character), 'b' (block) */
+	long long major; /* -1: any ("*") */
+	long long minor; /* -1: any */
+	char access[4];  /* some of "rwm": read, write, mknod */
+};
+
+/* The largest cpu.shares v1 accepts; the smallest is 2. */
+#define CGROUP_CPU_SHARES_MIN 2ULL
+#define CGROUP_CPU_SHARES_MAX 262144ULL
 
 /* Every field is -1 when this kernel or mode does not provide it. */
 struct cgroup_stats {
@@ -129,6 +145,35 @@ int cgroup_parse_cpus(const char *text, long long *quota_us, long long *period_u
  * dot. Reports "cgroup name 'X': REASON" and returns -1 otherwise. */
 int cgroup_validate_name(const char *name);
 
+/* Check a CPU or memory node list ("0", "0-3", "0,2-3"): numbers below
+ * 65536, ranges low-high. Reports "cpuset WHAT 'X': REASON", returns -1. */
+int cgroup_validate_cpu_list(const char *what, const char *list);
+
+/* Parse cpu shares, from 2 to 262144 (v1's range). Reports and returns
+ * -1 otherwise. */
+int cgroup_parse_cpu_shares(const char *text, unsigned long long *shares);
+
+/* v1 cpu.shares -> v2 cpu.weight (1 to 10000), the conversion crun and
+ * runc use: 1 + ((shares - 2) * 9999) / 262142; 1024 becomes 39. */
+unsigned long long cgroup_cpu_shares_to_weight(unsigned long long shares);
+
+/* Check a huge page size as the kernel names it in the hugetlb files: a
+ * number and KB, MB or GB ("64KB", "2MB", "1GB"). Reports and returns -1. */
+int cgroup_validate_hugetlb_page_size(const char *page_size);
+
+/* Parse "SIZE=LIMIT" ("2MB=64M", "1GB=max") into page_size (size bytes)
+ * and *bytes (a memory size or "max", as cgroup_parse_memory; 0 is also
+ * allowed: no huge pages at all). Reports and returns -1. */
+int cgroup_parse_hugetlb_limit(const char *text, char *page_size, size_t size, long long *bytes);
+
+/* Parse a device rule in devices.allow's syntax, "a" or "TYPE MAJOR:MINOR
+ * ACCESS" ("c 1:3 rwm", "b 8:* r", "c *:* m"), into rule (allow as given).
+ * Reports "device rule 'X': REASON" and returns -1 otherwise. */
+int cgroup_parse_device_rule(const char *text, bool allow, struct cgroup_device_rule *rule);
+
+/* Format a device rule as devices.allow takes it ("c 1:3 rwm", "a"). */
+const char *cgroup_format_device_rule(const struct cgroup_device_rule *rule, char *buf, size_t size);
+
 /* Format bytes as "64.0M" into buf. Returns buf. */
 const char *cgroup_format_bytes(long long bytes, char *buf, size_t size);
 
@@ -172,6 +217,39 @@ int cgroup_read_stats(const struct cgroup *group, struct cgroup_stats *stats);
  * cgroup: cgroup.freeze on v2, freezer.state on v1. Returns once the
  * kernel reports the state reached (bounded wait). */
 int cgroup_freeze(const struct cgroup *group, bool frozen);
+
+/* ---- more resources (solutions/05-cgroups/cgroup.c, not exercises) ----
+ * What an OCI runtime also applies from linux.resources. Each needs the
+ * cgroup made by cgroup_create, reports one line and returns -1 on
+ * failure (ENODEV: the controller is not available here). */
+
+
+/* Restrict the cgroup to the CPUs cpus and memory nodes mems (lists as
+ * "0-3,6"; NULL leaves one unchanged): cpuset.cpus, cpuset.mems, on v1 and
+ * v2. The kernel refuses CPUs or nodes outside the parent's (EINVAL). */
+int cgroup_set_cpuset(const struct cgroup *group, const char *cpus, const char *mems);
+
+/* Set the cgroup's relative CPU weight from OCI/v1 shares (2 to 262144;
+ * 1024 is the default): cpu.shares on v1, cpu.weight on v2 (converted by
+ * cgroup_cpu_shares_to_weight). Only matters when CPUs are contended. */
+int cgroup_set_cpu_shares(const struct cgroup *group, unsigned long long shares);
+
+/* Limit the cgroup's huge pages of page_size ("2MB", "1GB": see
+ * cgroup_validate_hugetlb_page_size) to bytes (CGROUP_LIMIT_UNLIMITED:
+ * none): hugetlb.<size>.limit_in_bytes on v1, hugetlb.<size>.max on v2.
+ * Fails with EINVAL when this kernel has no such page size. */
+int cgroup_set_hugetlb_limit(const struct cgroup *group, const char *page_size, long long bytes);
+
+/* Can cgroup_set_device_rules work here? Only on v1 with the devices
+ * hierarchy: cgroup v2 needs an eBPF program (BPF_CGROUP_DEVICE). */
+bool cgroup_supports_device_rules(const struct cgroup *group);
+
+/* Write count device rules in order into devices.allow/devices.deny (v1):
+ * later rules override earlier ones, so a runtime's list starts with
+ * "deny a" and allows what the container may use. On v2 fails with
+ * ENOTSUP ("not supported on cgroup v2"), writing nothing. */
+int cgroup_set_device_rules(const struct cgroup *group, const struct cgroup_device_rule *rules,
+			    size_t count);
 
 /* Exercise 05.7: kill every process left in the cgroup (cgroup.kill
  * where the kernel has it, Linux >= 5.14 on v2; otherwise freeze, SIGKILL

@@ -6,7 +6,8 @@
  * clear line and not a half-configured cgroup.
  *
  * Read: strtoll(3), Documentation/admin-guide/cgroup-v2.rst ("cpu.max",
- * "memory.max", "pids.max").
+ * "memory.max", "pids.max", "cpu.weight", "Cpuset", "HugeTLB"),
+ * Documentation/admin-guide/cgroup-v1/devices.rst.
  */
 #include "cgroup.h"
 #include "util.h"
@@ -39,7 +40,8 @@ const char *cgroup_controller_name(enum cgroup_controller controller)
 {
 	static const char *const names[CGROUP_CONTROLLER_COUNT] = {
 		[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu",
-		[CGROUP_CPUACCT] = "cpuacct", [CGROUP_FREEZER] = "freezer",
+		[CGROUP_CPUACCT] = "cpuacct", [CGROUP_FREEZER] = "freezer", [CGROUP_CPUSET] = "cpuset",
+		[CGROUP_DEVICES] = "devices", [CGROUP_HUGETLB] = "hugetlb",
 	};
 	if ((unsigned)controller >= CGROUP_CONTROLLER_COUNT)
 		return "?";
@@ -154,6 +156,171 @@ int cgroup_validate_name(const char *name)
 		return fail_msg("cgroup name '%s': must not start with a dot", name);
 	errno = 0;
 	return 0;
+}
+
+/* Highest CPU or memory node number we accept in a list (the kernel's
+ * NR_CPUS is at most 8192; it checks the real range itself). */
+#define CPU_LIST_NUMBER_MAX 65535L
+
+int cgroup_validate_cpu_list(const char *what, const char *list)
+{
+	const char *p = list;
+
+	errno = EINVAL;
+	if (*p == '\0')
+		return fail_msg("cpuset %s '%s': empty (a list like 0-3,6)", what, list);
+	/* list := range ("," range)*, range := N | N "-" N with N <= N. */
+	for (;;) {
+		char *end;
+		size_t digits = strspn(p, "0123456789");
+		if (digits == 0 || digits > 5)
+			break;
+		long low = strtol(p, &end, 10), high = low;
+		p = end;
+		if (*p == '-') {
+			p++;
+			digits = strspn(p, "0123456789");
+			if (digits == 0 || digits > 5)
+				break;
+			high = strtol(p, &end, 10);
+			p = end;
+		}
+		if (low > CPU_LIST_NUMBER_MAX || high > CPU_LIST_NUMBER_MAX || high < low) {
+			errno = ERANGE;
+			return fail_msg("cpuset %s '%s': range %ld-%ld is reversed or above %ld", what, list,
+					low, high, CPU_LIST_NUMBER_MAX);
+		}
+		if (*p == '\0') {
+			errno = 0;
+			return 0;
+		}
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return fail_msg("cpuset %s '%s': not a list of numbers and ranges (like 0-3,6)", what, list);
+}
+
+int cgroup_parse_cpu_shares(const char *text, unsigned long long *shares)
+{
+	long value;
+
+	if (text[0] == '\0' || strspn(text, "0123456789") != strlen(text)) {
+		errno = EINVAL;
+		return fail_msg("cpu shares '%s': not a number (%llu to %llu; 1024 is the default)", text,
+				CGROUP_CPU_SHARES_MIN, CGROUP_CPU_SHARES_MAX);
+	}
+	if (parse_long(text, (long)CGROUP_CPU_SHARES_MIN, (long)CGROUP_CPU_SHARES_MAX, &value) != 0) {
+		errno = ERANGE;
+		return fail_msg("cpu shares '%s': out of range (%llu to %llu)", text, CGROUP_CPU_SHARES_MIN,
+				CGROUP_CPU_SHARES_MAX);
+	}
+	*shares = (unsigned long long)value;
+	return 0;
+}
+
+unsigned long long cgroup_cpu_shares_to_weight(unsigned long long shares)
+{
+	/* Map v1's 2..262144 linearly onto v2's 1..10000. */
+	if (shares < CGROUP_CPU_SHARES_MIN)
+		shares = CGROUP_CPU_SHARES_MIN;
+	if (shares > CGROUP_CPU_SHARES_MAX)
+		shares = CGROUP_CPU_SHARES_MAX;
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+int cgroup_validate_hugetlb_page_size(const char *page_size)
+{
+	size_t digits = strspn(page_size, "0123456789");
+	const char *unit = page_size + digits;
+
+	/* The kernel's names: the size in the largest unit that divides
+	 * it, "2MB", "1GB", "64KB", with no leading zero. */
+	if (digits == 0 || digits > 4 || page_size[0] == '0' ||
+	    (strcmp(unit, "KB") != 0 && strcmp(unit, "MB") != 0 && strcmp(unit, "GB") != 0)) {
+		errno = EINVAL;
+		return fail_msg("hugetlb page size '%s': not a size like 2MB or 1GB", page_size);
+	}
+	return 0;
+}
+
+int cgroup_parse_hugetlb_limit(const char *text, char *page_size, size_t size, long long *bytes)
+{
+	const char *equals = strchr(text, '=');
+	if (equals == NULL || (size_t)(equals - text) >= size) {
+		errno = EINVAL;
+		return fail_msg("hugetlb limit '%s': not SIZE=LIMIT (like 2MB=64M or 1GB=max)", text);
+	}
+	memcpy(page_size, text, (size_t)(equals - text));
+	page_size[equals - text] = '\0';
+	if (cgroup_validate_hugetlb_page_size(page_size) != 0)
+		return -1;
+	/* 0 is a real limit here: no huge pages of this size at all. */
+	if (strcmp(equals + 1, "0") == 0) {
+		*bytes = 0;
+		return 0;
+	}
+	return cgroup_parse_memory(equals + 1, bytes);
+}
+
+/* "*" (-1) or a device number (0 to 2^32 - 1) for a device rule. */
+static int parse_device_number(const char *text, size_t length, long long *number)
+{
+	if (length == 1 && text[0] == '*') {
+		*number = -1;
+		return 0;
+	}
+	if (length == 0 || length > 10 || strspn(text, "0123456789") < length)
+		return -1;
+	*number = strtoll(text, NULL, 10);
+	return *number > 0xffffffffLL ? -1 : 0;
+}
+
+int cgroup_parse_device_rule(const char *text, bool allow, struct cgroup_device_rule *rule)
+{
+	*rule = (struct cgroup_device_rule){.allow = allow, .type = 'a', .major = -1, .minor = -1,
+					    .access = "rwm"};
+	if (strcmp(text, "a") == 0)
+		return 0;
+	/* "c 1:3 rwm": type, space, major:minor, space, access. */
+	const char *colon = strchr(text, ':');
+	const char *second_space = colon ? strchr(colon, ' ') : NULL;
+	size_t access_length = second_space ? strlen(second_space + 1) : 0;
+	if (strchr("acb", text[0]) == NULL || text[0] == '\0' || text[1] != ' ' || colon == NULL ||
+	    second_space == NULL || parse_device_number(text + 2, (size_t)(colon - text - 2), &rule->major) != 0 ||
+	    parse_device_number(colon + 1, (size_t)(second_space - colon - 1), &rule->minor) != 0 ||
+	    access_length == 0 || access_length > 3 ||
+	    strspn(second_space + 1, "rwm") != access_length) {
+		errno = EINVAL;
+		return fail_msg("device rule '%s': not \"a\" or \"TYPE MAJOR:MINOR ACCESS\" (like c 1:3 rwm; "
+				"TYPE a, c or b, * for any number, ACCESS some of rwm)", text);
+	}
+	rule->type = text[0];
+	memcpy(rule->access, second_space + 1, access_length);
+	rule->access[access_length] = '\0';
+	return 0;
+}
+
+const char *cgroup_format_device_rule(const struct cgroup_device_rule *rule, char *buf, size_t size)
+{
+	char major[24], minor[24];
+
+	/* "a" with no numbers and every access is the kernel's "all". */
+	if (rule->type == 'a' && rule->major < 0 && rule->minor < 0 && strchr(rule->access, 'r') &&
+	    strchr(rule->access, 'w') && strchr(rule->access, 'm')) {
+		snprintf(buf, size, "a");
+		return buf;
+	}
+	if (rule->major < 0)
+		snprintf(major, sizeof major, "*");
+	else
+		snprintf(major, sizeof major, "%lld", rule->major);
+	if (rule->minor < 0)
+		snprintf(minor, sizeof minor, "*");
+	else
+		snprintf(minor, sizeof minor, "%lld", rule->minor);
+	snprintf(buf, size, "%c %s:%s %s", rule->type, major, minor, rule->access);
+	return buf;
 }
 
 const char *cgroup_format_bytes(long long bytes, char *buf, size_t size)

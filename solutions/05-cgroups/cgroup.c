@@ -9,7 +9,8 @@
  * Read: cgroups(7), statfs(2), Documentation/admin-guide/cgroup-v2.rst
  * ("Controlling Controllers", "No Internal Process Constraint", "Core
  * Interface Files", "Memory", "CPU", "PID"),
- * Documentation/admin-guide/cgroup-v1/{memory,pids,freezer-subsystem}.rst.
+ * Documentation/admin-guide/cgroup-v1/{memory,pids,freezer-subsystem,cpusets,
+ * devices,hugetlb}.rst.
  */
 #include "cgroup.h"
 #include "util.h"
@@ -167,6 +168,11 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+/* The controllers that exist on v2, in the order we enable them. */
+static const enum cgroup_controller v2_controllers[] = {CGROUP_MEMORY, CGROUP_PIDS, CGROUP_CPU,
+							 CGROUP_CPUSET, CGROUP_HUGETLB};
+#define V2_CONTROLLER_COUNT (sizeof v2_controllers / sizeof v2_controllers[0])
+
 int cgroup_open(struct cgroup *group, const char *path)
 {
 	memset(group, 0, sizeof *group);
@@ -203,9 +209,9 @@ int cgroup_open(struct cgroup *group, const char *path)
 		char controllers[256];
 		if (read_file(CGROUP_ROOT "/cgroup.controllers", controllers, sizeof controllers) < 0)
 			return -1;
-		for (int c = CGROUP_MEMORY; c <= CGROUP_CPU; c++)
-			if (has_word(controllers, cgroup_controller_name(c)))
-				group->available |= 1u << c;
+		for (size_t i = 0; i < V2_CONTROLLER_COUNT; i++)
+			if (has_word(controllers, cgroup_controller_name(v2_controllers[i])))
+				group->available |= 1u << v2_controllers[i];
 		return 0;
 	}
 	for (int c = 0; c < CGROUP_CONTROLLER_COUNT; c++) {
@@ -296,13 +302,39 @@ static int enable_controller(const char *dir, const char *name)
 	return 0;
 }
 
-// tag::create[]
+/* v1: undo cgroup_create's directories (not the shared parents). */
+static void remove_v1_dirs(const struct cgroup *group, int before)
+{
+	int saved_errno = errno;
+	for (int made = 0; made < before; made++)
+		if ((group->available & (1u << made)) && !same_dir_as_earlier(group, made))
+			rmdir(group->controller_dir[made]);
+	errno = saved_errno;
+}
+
+static int make_cgroup_dirs(const struct cgroup *group);
+static int fill_v1_cpuset(const struct cgroup *group);
+
 int cgroup_create(const struct cgroup *group)
+{
+	if (make_cgroup_dirs(group) != 0)
+		return -1;
+	if (group->mode != CGROUP_MODE_V2 && (group->available & (1u << CGROUP_CPUSET)) &&
+	    fill_v1_cpuset(group) != 0) {
+		remove_v1_dirs(group, CGROUP_CONTROLLER_COUNT);
+		return -1;
+	}
+	return 0;
+}
+
+// tag::create[]
+static int make_cgroup_dirs(const struct cgroup *group)
 {
 	// BEGIN SOLUTION 05.2: make the cgroup and enable its controllers
 	// HINT: v2: walk from CGROUP_ROOT down to the parent of group->unified_dir; in each
-	// HINT: directory write "+memory", "+pids", "+cpu" to cgroup.subtree_control (only those
-	// HINT: its cgroup.controllers lists: enable_controller does one), then mkdir(2) the
+	// HINT: directory write "+memory", "+pids", "+cpu", "+cpuset", "+hugetlb" to
+	// HINT: cgroup.subtree_control (the v2_controllers; only those its cgroup.controllers
+	// HINT: lists: enable_controller does one), then mkdir(2) the
 	// HINT: next part (EEXIST is fine). Finally mkdir the cgroup itself (EEXIST is an error).
 	// HINT: v1: for_each_v1_dir: make_parents, then mkdir each controller_dir; on failure
 	// HINT: rmdir the ones you made.
@@ -315,8 +347,8 @@ int cgroup_create(const struct cgroup *group)
 		char *next = dir + strlen(CGROUP_ROOT);
 		for (;;) {
 			*next = '\0';
-			for (int c = CGROUP_MEMORY; c <= CGROUP_CPU; c++)
-				if (enable_controller(dir, cgroup_controller_name(c)) != 0)
+			for (size_t i = 0; i < V2_CONTROLLER_COUNT; i++)
+				if (enable_controller(dir, cgroup_controller_name(v2_controllers[i])) != 0)
 					return -1;
 			*next = '/';
 			char *slash = strchr(next + 1, '/');
@@ -339,12 +371,8 @@ int cgroup_create(const struct cgroup *group)
 		if (!failed && mkdir(group->controller_dir[c], 0755) != 0)
 			failed = fail_errno("mkdir %s", group->controller_dir[c]);
 		if (failed) {
-			int saved_errno = errno;
 			/* Undo: remove the directories made so far. */
-			for (int made = 0; made < c; made++)
-				if ((group->available & (1u << made)) && !same_dir_as_earlier(group, made))
-					rmdir(group->controller_dir[made]);
-			errno = saved_errno;
+			remove_v1_dirs(group, c);
 			return -1;
 		}
 	}
@@ -353,6 +381,44 @@ int cgroup_create(const struct cgroup *group)
 	// STUB: return lab_todo("05.2");
 }
 // end::create[]
+
+// tag::cpuset-fill[]
+/* v1 cpuset: a new cgroup starts with empty cpuset.cpus and cpuset.mems,
+ * and the kernel refuses to attach a process to it (ENOSPC). Give every
+ * level below the mount point that is still empty its parent's lists,
+ * from the top down (a child may only hold a subset of its parent's). */
+static int fill_v1_cpuset(const struct cgroup *group)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	const char *leaf = group->controller_dir[CGROUP_CPUSET];
+	char dir[CGROUP_PATH_MAX], parent[CGROUP_PATH_MAX], path[CGROUP_PATH_MAX], list[4096];
+
+	/* The mount point is leaf without "/relative_path". */
+	size_t mount_length = strlen(leaf) - strlen(group->relative_path) - 1;
+	snprintf(dir, sizeof dir, "%s", leaf);
+	for (char *slash = dir + mount_length; slash != NULL; slash = strchr(slash + 1, '/')) {
+		/* dir up to this slash is the parent, up to the next the child. */
+		char *next = strchr(slash + 1, '/');
+		*slash = '\0';
+		snprintf(parent, sizeof parent, "%s", dir);
+		*slash = '/';
+		if (next != NULL)
+			*next = '\0';
+		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+			if (join_path(path, dir, files[i]) != 0 || read_file(path, list, sizeof list) < 0)
+				return -1;
+			if (list[0] != '\0' && list[0] != '\n')
+				continue;
+			if (join_path(path, parent, files[i]) != 0 || read_file(path, list, sizeof list) < 0 ||
+			    write_knob(dir, files[i], list) != 0)
+				return -1;
+		}
+		if (next != NULL)
+			*next = '/';
+	}
+	return 0;
+}
+// end::cpuset-fill[]
 
 /* "max" or the number, as v2's files spell a limit. */
 static const char *v2_limit_text(long long value, char *buf, size_t size)
@@ -704,3 +770,128 @@ int cgroup_destroy(const struct cgroup *group)
 	// STUB: return lab_todo("05.7");
 }
 // end::destroy[]
+
+/* ---- more resources: cpuset, cpu shares, huge pages, devices ---- */
+
+/* The directory holding controller c's files: v2's one, or its v1 one. */
+static const char *dir_of(const struct cgroup *group, enum cgroup_controller c)
+{
+	return group->mode == CGROUP_MODE_V2 ? group->unified_dir : group->controller_dir[c];
+}
+
+// tag::cpuset[]
+int cgroup_set_cpuset(const struct cgroup *group, const char *cpus, const char *mems)
+{
+	if (cpus == NULL && mems == NULL)
+		return 0;
+	if ((cpus != NULL && cgroup_validate_cpu_list("cpus", cpus) != 0) ||
+	    (mems != NULL && cgroup_validate_cpu_list("mems", mems) != 0) ||
+	    require_controller(group, CGROUP_CPUSET) != 0)
+		return -1;
+	/* The same two files on v1 and v2; the kernel checks that they are
+	 * within the parent's (EINVAL) and that the CPUs are online. */
+	const char *dir = dir_of(group, CGROUP_CPUSET);
+	if (cpus != NULL && write_knob(dir, "cpuset.cpus", cpus) != 0)
+		return -1;
+	if (mems != NULL && write_knob(dir, "cpuset.mems", mems) != 0)
+		return -1;
+	return 0;
+}
+// end::cpuset[]
+
+// tag::cpu-shares[]
+int cgroup_set_cpu_shares(const struct cgroup *group, unsigned long long shares)
+{
+	char text[32];
+
+	if (shares < CGROUP_CPU_SHARES_MIN || shares > CGROUP_CPU_SHARES_MAX) {
+		errno = ERANGE;
+		return fail_msg("cpu shares %llu: out of range (%llu to %llu)", shares, CGROUP_CPU_SHARES_MIN,
+				CGROUP_CPU_SHARES_MAX);
+	}
+	if (require_controller(group, CGROUP_CPU) != 0)
+		return -1;
+	if (group->mode != CGROUP_MODE_V2) {
+		snprintf(text, sizeof text, "%llu", shares);
+		return write_knob(group->controller_dir[CGROUP_CPU], "cpu.shares", text);
+	}
+	/* v2 has a weight from 1 to 10000 (default 100) instead: the same
+	 * idea on another scale. */
+	snprintf(text, sizeof text, "%llu", cgroup_cpu_shares_to_weight(shares));
+	return write_knob(group->unified_dir, "cpu.weight", text);
+}
+// end::cpu-shares[]
+
+// tag::hugetlb[]
+int cgroup_set_hugetlb_limit(const struct cgroup *group, const char *page_size, long long bytes)
+{
+	char file[64], text[32];
+
+	if (cgroup_validate_hugetlb_page_size(page_size) != 0 ||
+	    require_controller(group, CGROUP_HUGETLB) != 0)
+		return -1;
+	/* One file per page size the kernel supports: hugetlb.2MB.max (v2),
+	 * hugetlb.2MB.limit_in_bytes (v1). */
+	bool v2 = group->mode == CGROUP_MODE_V2;
+	snprintf(file, sizeof file, "hugetlb.%s.%s", page_size, v2 ? "max" : "limit_in_bytes");
+	const char *dir = dir_of(group, CGROUP_HUGETLB);
+	if (!knob_exists(dir, file)) {
+		errno = EINVAL;
+		return fail_msg("hugetlb page size %s: not supported by this kernel (no %s/%s)", page_size,
+				dir, file);
+	}
+	if (bytes == CGROUP_LIMIT_UNLIMITED)
+		snprintf(text, sizeof text, "%s", v2 ? "max" : "-1");
+	else
+		snprintf(text, sizeof text, "%lld", bytes);
+	return write_knob(dir, file, text);
+}
+// end::hugetlb[]
+
+bool cgroup_supports_device_rules(const struct cgroup *group)
+{
+	return group->mode != CGROUP_MODE_V2 && (group->available & (1u << CGROUP_DEVICES));
+}
+
+/* Write one rule into devices.allow or devices.deny. */
+static int write_device_rule(const char *dir, const struct cgroup_device_rule *rule)
+{
+	char text[64];
+	return write_knob(dir, rule->allow ? "devices.allow" : "devices.deny",
+			  cgroup_format_device_rule(rule, text, sizeof text));
+}
+
+// tag::devices[]
+int cgroup_set_device_rules(const struct cgroup *group, const struct cgroup_device_rule *rules,
+			    size_t count)
+{
+	if (count == 0)
+		return 0;
+	if (group->mode == CGROUP_MODE_V2) {
+		errno = ENOTSUP;
+		return fail_msg("cgroup %s: device rules are not supported on cgroup v2 (they need an "
+				"eBPF program)", group->relative_path);
+	}
+	if (require_controller(group, CGROUP_DEVICES) != 0)
+		return -1;
+	const char *dir = group->controller_dir[CGROUP_DEVICES];
+	/* In order: each rule changes the list the previous ones left, so
+	 * "deny a" then "allow c 1:3 rwm" leaves only /dev/null. */
+	for (size_t i = 0; i < count; i++) {
+		struct cgroup_device_rule rule = rules[i];
+		char formatted[64];
+		/* The kernel reads "a" as every device with every access and
+		 * ignores the rest; a narrower "a" rule is one rule for
+		 * character devices and one for block devices. */
+		if (rule.type == 'a' && strcmp(cgroup_format_device_rule(&rule, formatted, sizeof formatted), "a") != 0) {
+			rule.type = 'c';
+			if (write_device_rule(dir, &rule) != 0)
+				return -1;
+			rule.type = 'b';
+		}
+		if (write_device_rule(dir, &rule) != 0)
+			return -1;
+	}
+	return 0;
+}
+// end::devices[]

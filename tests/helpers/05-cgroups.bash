@@ -6,7 +6,7 @@
 # /sys/fs/cgroup/<controller>/cfs/NAME on v1 (and hybrid).
 
 CG_ROOT=/sys/fs/cgroup
-CG_V1_CONTROLLERS=(memory pids cpu cpuacct freezer)
+CG_V1_CONTROLLERS=(memory pids cpu cpuacct freezer cpuset devices hugetlb)
 
 # cg_dirs NAME: the cgroup's directories, one a line (whether they exist
 # or not): one on v2, one per distinct v1 hierarchy.
