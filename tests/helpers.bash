@@ -112,7 +112,10 @@ require_program() {
 rootfs_copy() {
 	local copy=$BATS_TEST_TMPDIR/rootfs
 	if [[ ! -d $copy ]]; then
-		cp -a "$ROOTFS" "$copy"
+		# Copy the contents: a symlinked $ROOTFS must never let a test
+		# write into the shared rootfs.
+		mkdir "$copy"
+		cp -a "$ROOTFS/." "$copy/"
 	fi
 	echo "$copy"
 }
