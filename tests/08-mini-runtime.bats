@@ -856,3 +856,121 @@ PY
 	assert_equal "$MR_STATUS" 0
 	assert_equal "$MR_OUT" here
 }
+# --------------------------------------------- more resources, devices, hooks
+
+@test "minirun: cpuset, cpu shares, hugetlb and device rules land at cgroupsPath" {
+	requires cgroup
+	local id
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_edit 'c["linux"]["resources"] = {"cpu": {"cpus": "0", "mems": "0", "shares": 512},
+		"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+		"devices": [{"allow": False, "access": "rwm"}, {"allow": True, "type": "c", "major": 10, "minor": 200, "access": "rw"}]}'
+	config_args sh -c 'grep Cpus_allowed_list /proc/self/status; echo x >/dev/null && echo null-ok; sleep 30'
+	mr_create "$id"
+	minirun start "$id"
+	wait_for_file "$BATS_TEST_TMPDIR/$id.out"
+	assert_equal "$(cat "$(cg_dir cpuset "$MR_CGROUP")/cpuset.cpus")" 0
+	if [[ $(cgroup_mode) == v2 ]]; then
+		assert_equal "$(cat "$(cg_dir cpu "$MR_CGROUP")/cpu.weight")" 20
+		assert_equal "$(cat "$(cg_dir hugetlb "$MR_CGROUP")/hugetlb.2MB.max")" 4194304
+		grep -q "warning: linux.resources.devices is not applied" "$BATS_TEST_TMPDIR/$id.out" || fail "no warning for device rules on v2"
+	else
+		assert_equal "$(cat "$(cg_dir cpu "$MR_CGROUP")/cpu.shares")" 512
+		if [[ -e $(cg_dir hugetlb "$MR_CGROUP")/hugetlb.2MB.limit_in_bytes ]]; then
+			assert_equal "$(cat "$(cg_dir hugetlb "$MR_CGROUP")/hugetlb.2MB.limit_in_bytes")" 4194304
+		fi
+		# deny a, then the config's rule, then the runtime's defaults.
+		run cat "$(cg_dir devices "$MR_CGROUP")/devices.list"
+		assert_line "c 10:200 rw"
+		assert_line "c 1:3 rwm"
+		refute_line "a *:* rwm"
+		refute_line --regexp '^b [0-9]'
+		wait_until 5 grep -q "null-ok" "$BATS_TEST_TMPDIR/$id.out"
+		run cat "$BATS_TEST_TMPDIR/$id.out"
+		assert_line --regexp $'^Cpus_allowed_list:\t0$'
+	fi
+	refute_output --partial "cpu.shares is not applied"
+	minirun delete --force "$id"
+	for dir in $(cg_dirs "$MR_CGROUP"); do
+		assert_dir_not_exists "$dir"
+	done
+}
+
+@test "minirun: linux.devices are made in the container's /dev with their type, numbers, mode and owner" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["devices"] = [{"path": "/dev/test", "type": "c", "major": 1, "minor": 5, "fileMode": 0o644, "uid": 12, "gid": 34},
+		{"path": "/dev/sub/fifo", "type": "p"}]'
+	config_args sh -c 'ls -ln /dev/test /dev/sub/fifo; head -c3 /dev/test | od -An -tx1'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	grep -Eq '^crw-r--r-- +1 +12 +34 +1, +5 .*/dev/test$' <<<"$MR_OUT" || fail "/dev/test: $MR_OUT"
+	grep -Eq '^prw-rw-rw- .*/dev/sub/fifo$' <<<"$MR_OUT" || fail "fifo: $MR_OUT"
+	grep -q ' 00 00 00' <<<"$MR_OUT" || fail "not /dev/zero's numbers: $MR_OUT"
+	assert_no_leftovers
+}
+
+@test "minirun: a linux.devices path that exists as another file is refused with one line, nothing left" {
+	local id
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["devices"] = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5}]'
+	config_args true
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 1
+	grep -q "/dev/null exists in the container and is another file" <<<"$MR_OUT" || fail "$MR_OUT"
+	assert_no_leftovers
+}
+
+@test "minirun: hooks run in order with the state on stdin: createRuntime, startContainer, poststart, poststop" {
+	local id log=$BATS_TEST_TMPDIR/hooks.log hook=$BATS_TEST_TMPDIR/hook.sh
+	id=$(unique_name cfsmr)
+	# The hook reads the state JSON and writes "NAME STATUS ID".
+	cat >"$hook" <<EOF
+#!/bin/sh
+state=\$(cat)
+status=\$(printf '%s' "\$state" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')
+cid=\$(printf '%s' "\$state" | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')
+echo "\$1 \$status \$cid \$HOOK_ENV" >> $log
+EOF
+	chmod +x "$hook"
+	# startContainer runs inside the container: its path is the rootfs'.
+	cp "$hook" "$BUNDLE/rootfs/bin/hook.sh"
+	sed -i "s|>> $log|>> /tmp/hooks.log|" "$BUNDLE/rootfs/bin/hook.sh"
+	config_edit 'h = "'"$hook"'"
+c["hooks"] = {k: [{"path": h, "args": ["hook.sh", k], "env": ["HOOK_ENV=set"], "timeout": 5}] for k in ["prestart", "createRuntime", "poststart", "poststop"]}
+c["hooks"]["startContainer"] = [{"path": "/bin/hook.sh", "args": ["hook.sh", "startContainer"], "env": ["HOOK_ENV=set"]}]'
+	config_args sh -c 'cat /tmp/hooks.log >&2; true'
+	mr_create "$id"
+	run cat "$log"
+	assert_output "prestart creating $id set
+createRuntime creating $id set"
+	minirun start "$id"
+	wait_until 5 test "$(container_status "$id")" = stopped
+	minirun delete "$id"
+	run cat "$log"
+	assert_output "prestart creating $id set
+createRuntime creating $id set
+poststart running $id set
+poststop stopped $id set"
+	grep -q "startContainer created $id set" "$BATS_TEST_TMPDIR/$id.out" || fail "startContainer did not run in the container: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_no_leftovers
+}
+
+@test "minirun: a failing createRuntime hook fails create and leaves nothing; a failing poststop is a warning" {
+	local id
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_edit 'c["hooks"] = {"createRuntime": [{"path": "/bin/false"}]}'
+	config_args true
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 1
+	grep -q "hooks.createRuntime\[0\]: /bin/false exited with status 1" <<<"$MR_OUT" || fail "$MR_OUT"
+	assert_no_leftovers
+	assert_no_cgroup_left "$MR_CGROUP"
+	config_edit 'c["hooks"] = {"poststop": [{"path": "/bin/sleep", "args": ["sleep", "10"], "timeout": 1}]}'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	grep -q "warning: hooks.poststop\[0\]: timed out after 1 s" <<<"$MR_OUT" || fail "$MR_OUT"
+	assert_no_leftovers
+}

@@ -211,6 +211,26 @@ int container_mounts_apply(const struct oci_config *config, bool debug);
  * source. */
 int container_dev_populate(const struct oci_config *config);
 
+/* linux.devices: mknod each node (type, numbers, fileMode, uid, gid)
+ * inside the root, before pivot_root (container_rootfs.c). A node that
+ * already exists is fine if it is the same device; another file there is
+ * refused with one line. Needs CAP_MKNOD (no user namespace). */
+int container_devices_create(const struct oci_config *config);
+
+/* Run the config's hooks of this kind, in order, each with the state JSON
+ * (of state, with status) on stdin, its args and env, its timeout
+ * (container_hooks.c). Returns 0, or -1 after one line at the first hook
+ * that fails, times out or cannot run. */
+int container_hooks_run(const struct oci_config *config, enum oci_hook_kind kind,
+			const struct container_state *state, enum container_status status);
+/* The same with the state JSON already made (container_hooks_state_text,
+ * a malloc'd string the caller frees, or NULL after one line): the
+ * container's init gets it from the runtime for startContainer. Failures
+ * of poststart and poststop hooks are printed as warnings. */
+int container_hooks_run_text(const struct oci_config *config, enum oci_hook_kind kind,
+			     const char *state_json);
+char *container_hooks_state_text(const struct container_state *state, enum container_status status);
+
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);
 

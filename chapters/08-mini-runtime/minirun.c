@@ -330,6 +330,52 @@ static int command_create(const char *id, const struct command_options *options,
 	return result;
 }
 
+/* The config create kept in the state directory, for the hooks of start
+ * and delete. false when there is none (a create that died early) or it
+ * has no hooks of this kind. */
+static bool load_hooks(const struct container_state *state, enum oci_hook_kind kind,
+		       struct oci_config *config)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_CONFIG_FILE);
+	if (access(path, F_OK) != 0 || oci_config_load(state->directory, config) != 0)
+		return false;
+	if (config->hook_count[kind] == 0) {
+		oci_config_free(config);
+		return false;
+	}
+	return true;
+}
+
+/* start, then the poststart hooks (their failure is a warning: the
+ * container runs). */
+static int start_with_hooks(struct container_state *state)
+{
+	struct oci_config config;
+	bool has_hooks = load_hooks(state, OCI_HOOK_POSTSTART, &config);
+	int result = container_start(state);
+	if (has_hooks) {
+		if (result == 0)
+			container_hooks_run(&config, OCI_HOOK_POSTSTART, state, CONTAINER_RUNNING);
+		oci_config_free(&config);
+	}
+	return result;
+}
+
+/* delete, then the poststop hooks (warnings: the container is gone). */
+static int delete_with_hooks(struct container_state *state, bool force)
+{
+	struct oci_config config;
+	bool has_hooks = load_hooks(state, OCI_HOOK_POSTSTOP, &config);
+	int result = container_delete(state, force);
+	if (has_hooks) {
+		if (result == 0)
+			container_hooks_run(&config, OCI_HOOK_POSTSTOP, state, CONTAINER_STOPPED);
+		oci_config_free(&config);
+	}
+	return result;
+}
+
 /* run: the runtime stays the container process's parent, passing on the
  * signals a terminal or a supervisor sends it. */
 static volatile pid_t forward_to;
@@ -352,8 +398,8 @@ static int command_run(const char *id, const struct command_options *options)
 		for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
 			sigaction(forwarded[i], &action, NULL);
 	}
-	if (container_start(&state) != 0) {
-		container_delete(&state, true);
+	if (start_with_hooks(&state) != 0) {
+		delete_with_hooks(&state, true);
 		container_state_release(&state);
 		return 1;
 	}
@@ -362,7 +408,7 @@ static int command_run(const char *id, const struct command_options *options)
 		return 0;
 	}
 	int wait_status = container_wait(&state);
-	int result = container_delete(&state, true);
+	int result = delete_with_hooks(&state, true);
 	container_state_release(&state);
 	if (wait_status < 0 || result != 0)
 		return 1;
@@ -549,7 +595,7 @@ static int run_command(const char *command, int argc, char **argv)
 		return 1;
 	int result;
 	if (strcmp(command, "start") == 0) {
-		result = container_start(&state);
+		result = start_with_hooks(&state);
 	} else if (strcmp(command, "state") == 0) {
 		result = print_json(container_state_to_json(&state, container_status(&state)));
 	} else if (strcmp(command, "kill") == 0) {
@@ -557,7 +603,7 @@ static int run_command(const char *command, int argc, char **argv)
 		/* --all: every process of the cgroup (exec'd ones too). */
 		result = signal < 0 ? -1 : container_kill(&state, signal, options.all);
 	} else if (strcmp(command, "delete") == 0) {
-		result = container_delete(&state, options.force);
+		result = delete_with_hooks(&state, options.force);
 	} else if (strcmp(command, "ps") == 0) {
 		result = command_ps(&state, &options);
 	} else if (strcmp(command, "pause") == 0 || strcmp(command, "resume") == 0) {

@@ -166,6 +166,72 @@ static int read_string_array(json_t *array, const char *field, char ***out, size
 	return 0;
 }
 
+/* ------------------------------------------------------------------ hooks */
+
+static const char *const hook_keys[OCI_HOOK_KIND_COUNT] = {
+	[OCI_HOOK_PRESTART] = "prestart",
+	[OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+	[OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+	[OCI_HOOK_START_CONTAINER] = "startContainer",
+	[OCI_HOOK_POSTSTART] = "poststart",
+	[OCI_HOOK_POSTSTOP] = "poststop",
+};
+
+const char *oci_hook_kind_name(enum oci_hook_kind kind)
+{
+	return (unsigned)kind < OCI_HOOK_KIND_COUNT ? hook_keys[kind] : "?";
+}
+
+/* hooks: each kind an array of {path, args, env, timeout}. */
+static int parse_hooks(json_t *hooks, struct oci_config *config)
+{
+	char parent[FIELD_SIZE], field[FIELD_SIZE], member[FIELD_SIZE];
+	size_t index, count;
+	json_t *element;
+	int failed = 0;
+
+	for (int kind = 0; kind < OCI_HOOK_KIND_COUNT; kind++) {
+		json_t *array = optional_member(hooks, hook_keys[kind], "hooks", JSON_ARRAY,
+						"an array of objects", &failed);
+		if (failed)
+			return -1;
+		field_key(parent, "hooks", hook_keys[kind]);
+		config->hooks[kind] = calloc(json_array_size(array) + 1, sizeof *config->hooks[kind]);
+		if (config->hooks[kind] == NULL)
+			return fail_errno("config.json: %s", parent);
+		json_array_foreach(array, index, element) {
+			struct oci_hook *hook = &config->hooks[kind][index];
+			field_index(field, parent, index);
+			if (!json_is_object(element))
+				return field_error(field, "must be an object");
+			json_t *path = json_object_get(element, "path");
+			if (path == NULL)
+				return field_error(field, "needs path");
+			if (read_absolute_path(path, field_key(member, field, "path"), &hook->path) != 0)
+				return -1;
+			json_t *args = optional_member(element, "args", field, JSON_ARRAY, "an array of strings",
+						       &failed);
+			json_t *env = optional_member(element, "env", field, JSON_ARRAY, "an array of strings",
+						      &failed);
+			if (failed ||
+			    read_string_array(args, field_key(member, field, "args"), &hook->args, &count) != 0 ||
+			    read_string_array(env, field_key(member, field, "env"), &hook->env, &count) != 0)
+				return -1;
+			for (size_t i = 0; hook->env[i] != NULL; i++)
+				if (strchr(hook->env[i], '=') == NULL || hook->env[i][0] == '=')
+					return field_error(field_index(member, field_key(parent, field, "env"), i),
+							   "must be NAME=value");
+			field_key(parent, "hooks", hook_keys[kind]);
+			long long timeout;
+			if (read_optional_integer(element, "timeout", field, 1, 86400, 0, &timeout) != 0)
+				return -1;
+			hook->timeout = (int)timeout;
+			config->hook_count[kind]++;
+		}
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- process */
 
 static const struct {
@@ -621,6 +687,133 @@ static int parse_path_list(json_t *linux_json, const char *key, const char ***ou
 	return 0;
 }
 
+/* linux.resources.hugepageLimits and .devices (the cgroup rules). */
+static int parse_resource_arrays(json_t *resources, struct oci_resources *out)
+{
+	char field[FIELD_SIZE], member[FIELD_SIZE];
+	int failed = 0;
+	size_t index;
+	json_t *element;
+
+	json_t *hugepages = optional_member(resources, "hugepageLimits", "linux.resources", JSON_ARRAY,
+					    "an array of objects", &failed);
+	json_t *devices = optional_member(resources, "devices", "linux.resources", JSON_ARRAY,
+					  "an array of objects", &failed);
+	if (failed)
+		return -1;
+	out->hugepage_limits = calloc(json_array_size(hugepages) + 1, sizeof *out->hugepage_limits);
+	out->device_rules = calloc(json_array_size(devices) + 1, sizeof *out->device_rules);
+	if (out->hugepage_limits == NULL || out->device_rules == NULL)
+		return fail_errno("config.json: linux.resources");
+	json_array_foreach(hugepages, index, element) {
+		struct oci_hugepage_limit *limit = &out->hugepage_limits[index];
+		long long bytes;
+		field_index(field, "linux.resources.hugepageLimits", index);
+		if (!json_is_object(element))
+			return field_error(field, "must be an object");
+		json_t *size = json_object_get(element, "pageSize");
+		json_t *value = json_object_get(element, "limit");
+		if (size == NULL || value == NULL)
+			return field_error(field, "needs pageSize and limit");
+		if (read_string(size, field_key(member, field, "pageSize"), &limit->page_size) != 0 ||
+		    read_integer(value, field_key(member, field, "limit"), 0, LLONG_MAX, &bytes) != 0)
+			return -1;
+		limit->limit = (uint64_t)bytes;
+		out->hugepage_limit_count++;
+	}
+	json_array_foreach(devices, index, element) {
+		struct oci_device_rule *rule = &out->device_rules[index];
+		const char *type = NULL, *access = NULL;
+		long long number;
+		field_index(field, "linux.resources.devices", index);
+		if (!json_is_object(element))
+			return field_error(field, "must be an object");
+		if (json_object_get(element, "allow") == NULL)
+			return field_error(field, "needs allow");
+		if (read_bool(element, "allow", field, &rule->allow) != 0 ||
+		    read_optional_string(element, "type", field, &type) != 0 ||
+		    read_optional_string(element, "access", field, &access) != 0)
+			return -1;
+		if (type != NULL && (strlen(type) != 1 || strchr("acb", type[0]) == NULL))
+			return field_error(field_key(member, field, "type"), "must be \"a\", \"c\" or \"b\"");
+		rule->type = type ? type[0] : 'a';
+		if (access != NULL && (access[0] == '\0' || strlen(access) > 3 ||
+				       strspn(access, "rwm") != strlen(access)))
+			return field_error(field_key(member, field, "access"), "must be some of \"rwm\"");
+		snprintf(rule->access, sizeof rule->access, "%s", access ? access : "rwm");
+		/* -1 (or absent) is "any", as "*" in devices.allow. */
+		if (read_optional_integer(element, "major", field, -1, 0xffffffffLL, -1, &number) != 0)
+			return -1;
+		rule->major = number;
+		if (read_optional_integer(element, "minor", field, -1, 0xffffffffLL, -1, &number) != 0)
+			return -1;
+		rule->minor = number;
+		out->device_rule_count++;
+	}
+	return 0;
+}
+
+/* linux.devices: the device nodes to make in the container's /dev. */
+static int parse_devices(json_t *linux_json, struct oci_config *config)
+{
+	char field[FIELD_SIZE], member[FIELD_SIZE];
+	int failed = 0;
+	size_t index;
+	json_t *element;
+	json_t *array = optional_member(linux_json, "devices", "linux", JSON_ARRAY, "an array of objects",
+					&failed);
+	if (failed)
+		return -1;
+	config->devices = calloc(json_array_size(array) + 1, sizeof *config->devices);
+	if (config->devices == NULL)
+		return fail_errno("config.json: linux.devices");
+	json_array_foreach(array, index, element) {
+		struct oci_device *device = &config->devices[index];
+		const char *type;
+		long long number;
+		field_index(field, "linux.devices", index);
+		if (!json_is_object(element))
+			return field_error(field, "must be an object");
+		json_t *path = json_object_get(element, "path"), *type_json = json_object_get(element, "type");
+		if (path == NULL || type_json == NULL)
+			return field_error(field, "needs path and type");
+		if (read_absolute_path(path, field_key(member, field, "path"), &device->path) != 0 ||
+		    read_string(type_json, field_key(member, field, "type"), &type) != 0)
+			return -1;
+		if (strlen(type) != 1 || strchr("cbup", type[0]) == NULL)
+			return field_error(member, "must be \"c\", \"b\", \"u\" or \"p\"");
+		device->type = type[0];
+		/* A fifo has no numbers; every other type needs both. */
+		bool needs_numbers = device->type != 'p';
+		json_t *major = json_object_get(element, "major"), *minor = json_object_get(element, "minor");
+		if (needs_numbers && (major == NULL || minor == NULL))
+			return field_error(field, "needs major and minor for a device of type c, b or u");
+		if (read_optional_integer(element, "major", field, 0, 0xfff, 0, &number) != 0)
+			return -1;
+		device->major = number;
+		if (read_optional_integer(element, "minor", field, 0, 0xfffff, 0, &number) != 0)
+			return -1;
+		device->minor = number;
+		device->has_file_mode = json_object_get(element, "fileMode") != NULL;
+		if (read_optional_integer(element, "fileMode", field, 0, 07777, 0666, &number) != 0)
+			return -1;
+		device->file_mode = (uint32_t)number;
+		device->has_uid = json_object_get(element, "uid") != NULL;
+		if (read_optional_integer(element, "uid", field, 0, ID_MAX, 0, &number) != 0)
+			return -1;
+		device->uid = (uint32_t)number;
+		device->has_gid = json_object_get(element, "gid") != NULL;
+		if (read_optional_integer(element, "gid", field, 0, ID_MAX, 0, &number) != 0)
+			return -1;
+		device->gid = (uint32_t)number;
+		for (size_t earlier = 0; earlier < index; earlier++)
+			if (strcmp(config->devices[earlier].path, device->path) == 0)
+				return field_error(field_key(member, field, "path"), "listed twice");
+		config->device_count++;
+	}
+	return 0;
+}
+
 static int parse_resources(json_t *resources, struct oci_resources *out)
 {
 	long long value;
@@ -674,7 +867,7 @@ static int parse_resources(json_t *resources, struct oci_resources *out)
 	if (read_optional_integer(pids, "limit", "linux.resources.pids", -1, LLONG_MAX, -1, &value))
 		return -1;
 	out->pids_limit = value;
-	return 0;
+	return parse_resource_arrays(resources, out);
 }
 
 /* A sysctl is written inside the container, in /proc/sys: only the
@@ -772,7 +965,7 @@ static int parse_linux(json_t *linux_json, struct oci_config *config)
 	}
 	json_t *resources = optional_member(linux_json, "resources", "linux", JSON_OBJECT,
 					    "an object", &failed);
-	if (failed || parse_resources(resources, &config->resources) != 0)
+	if (failed || parse_resources(resources, &config->resources) != 0 || parse_devices(linux_json, config) != 0)
 		return -1;
 	if (read_optional_string(linux_json, "cgroupsPath", "linux", &config->cgroups_path) != 0)
 		return -1;
@@ -858,7 +1051,14 @@ static int parse_document(struct oci_config *config)
 				return -1;
 	}
 
-	config->resources = (struct oci_resources){-1, -1, -1, -1, -1, -1, NULL, NULL, -1};
+	json_t *hooks = optional_member(document, "hooks", "", JSON_OBJECT, "an object", &failed);
+	if (failed || parse_hooks(hooks, config) != 0)
+		return -1;
+
+	config->resources = (struct oci_resources){
+		.memory_limit = -1, .memory_reservation = -1, .memory_swap = -1, .cpu_shares = -1,
+		.cpu_quota = -1, .cpu_period = -1, .pids_limit = -1,
+	};
 	json_t *linux_json = optional_member(document, "linux", "", JSON_OBJECT, "an object", &failed);
 	if (failed)
 		return -1;
@@ -933,6 +1133,20 @@ void oci_config_free(struct oci_config *config)
 	free(config->gid_mappings);
 	free(config->masked_paths);
 	free(config->readonly_paths);
+	free(config->resources.hugepage_limits);
+	free(config->resources.device_rules);
+	free(config->devices);
+	for (int kind = 0; kind < OCI_HOOK_KIND_COUNT; kind++) {
+		/* Up to the zeroed entry calloc left at the end: a hook that
+		 * failed half-way is not counted but may hold arrays. */
+		for (size_t i = 0; config->hooks[kind] != NULL &&
+				   (config->hooks[kind][i].path != NULL || config->hooks[kind][i].args != NULL);
+		     i++) {
+			free(config->hooks[kind][i].args);
+			free(config->hooks[kind][i].env);
+		}
+		free(config->hooks[kind]);
+	}
 	free(config->process.args);
 	free(config->process.env);
 	free(config->process.rlimits);

@@ -60,13 +60,60 @@ struct oci_capabilities {
 	uint64_t bounding, effective, inheritable, permitted, ambient;
 };
 
-/* linux.resources: only what minirun applies (memory, cpu, pids).
- * A field that was absent is -1 (for limits, "no limit" is also -1). */
+/* One entry of linux.resources.hugepageLimits. */
+struct oci_hugepage_limit {
+	const char *page_size; /* "2MB" */
+	uint64_t limit;        /* bytes */
+};
+
+/* One entry of linux.resources.devices: a device cgroup rule. */
+struct oci_device_rule {
+	bool allow;
+	char type;             /* 'a', 'c' or 'b' ('a' when absent) */
+	int64_t major, minor;  /* -1: any (absent) */
+	char access[4];        /* some of "rwm" ("rwm" when absent) */
+};
+
+/* One entry of linux.devices: a device node made in the container's /dev. */
+struct oci_device {
+	const char *path;      /* absolute, inside the container */
+	char type;             /* 'c', 'b', 'u' (unbuffered c) or 'p' (fifo) */
+	int64_t major, minor;  /* 0 for 'p' */
+	bool has_file_mode, has_uid, has_gid;
+	uint32_t file_mode, uid, gid;
+};
+
+/* The hooks' points in the lifecycle (config.md, "POSIX-platform Hooks"). */
+enum oci_hook_kind {
+	OCI_HOOK_PRESTART,         /* deprecated: run with createRuntime */
+	OCI_HOOK_CREATE_RUNTIME,   /* runtime namespace, namespaces made, before pivot_root */
+	OCI_HOOK_CREATE_CONTAINER, /* the container's namespaces, before pivot_root */
+	OCI_HOOK_START_CONTAINER,  /* in the container, just before the user's program */
+	OCI_HOOK_POSTSTART,        /* runtime namespace, after start */
+	OCI_HOOK_POSTSTOP,         /* runtime namespace, in delete */
+	OCI_HOOK_KIND_COUNT,
+};
+
+/* One hook: a program run with the container's state JSON on stdin. */
+struct oci_hook {
+	const char *path; /* absolute */
+	char **args;      /* NULL-terminated (args[0] is argv[0]); path alone when absent */
+	char **env;       /* NULL-terminated "NAME=value"; empty when absent */
+	int timeout;      /* seconds, > 0; 0: none */
+};
+
+/* linux.resources that minirun applies (memory, cpu, pids, huge pages,
+ * device rules). A field that was absent is -1 (for limits, "no limit"
+ * is also -1). */
 struct oci_resources {
 	int64_t memory_limit, memory_reservation, memory_swap;
 	int64_t cpu_shares, cpu_quota, cpu_period;
 	const char *cpu_cpus, *cpu_mems; /* NULL when absent */
 	int64_t pids_limit;
+	size_t hugepage_limit_count;
+	struct oci_hugepage_limit *hugepage_limits;
+	size_t device_rule_count;
+	struct oci_device_rule *device_rules; /* in order */
 };
 
 struct oci_process {
@@ -110,6 +157,10 @@ struct oci_config {
 	json_t *annotations;   /* the annotations object (borrowed), or NULL */
 	struct oci_resources resources;
 	const char *cgroups_path; /* NULL when absent */
+	size_t device_count;
+	struct oci_device *devices;  /* linux.devices */
+	size_t hook_count[OCI_HOOK_KIND_COUNT];
+	struct oci_hook *hooks[OCI_HOOK_KIND_COUNT];
 };
 
 /* Read BUNDLE/config.json and check it. Fills *config (free it with
@@ -134,6 +185,9 @@ int oci_config_replace_process(struct oci_config *config, const char *path);
 /* exec -- CMD...: keep config->process but run args (NULL-terminated,
  * borrowed: they must outlive config) with terminal as given. */
 int oci_config_replace_args(struct oci_config *config, char **args, bool terminal);
+
+/* The hook kind's name as config.json spells it ("createRuntime"). */
+const char *oci_hook_kind_name(enum oci_hook_kind kind);
 
 /* Find the namespace of this type ("network") in the config, or NULL. */
 const struct oci_namespace *oci_config_namespace(const struct oci_config *config,

@@ -44,6 +44,10 @@
 /* What the container's first process gets from create. The child runs
  * on a copy of the parent's memory (clone without CLONE_VM), so every
  * pointer in here stays valid there. */
+/* The largest state JSON handed to startContainer hooks: less than a
+ * pipe's buffer, so the runtime's write never waits for the init. */
+#define CONTAINER_HOOK_STATE_MAX 16384
+
 struct init_arguments {
 	const struct oci_config *config;
 	int ready_write;          /* "ready" goes here; EOF means it failed */
@@ -57,6 +61,9 @@ struct init_arguments {
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
 	struct sock_fprog seccomp; /* linux.seccomp as BPF, compiled before clone; filter NULL: none */
+	/* hooks.startContainer: the state JSON, written by the runtime into
+	 * this pipe before release and read at start; -1: no such hooks. */
+	int start_state_read, start_state_write;
 };
 
 // tag::process-security[]
@@ -94,7 +101,8 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
 	// HINT: new network namespace, container_loopback_up(). Then
-	// HINT: config.json's mounts (container_mounts_apply), /dev (container_dev_populate) and
+	// HINT: config.json's mounts (container_mounts_apply), /dev (container_dev_populate, then
+	// HINT: linux.devices with container_devices_create) and
 	// HINT: linux.maskedPaths with the host's checked /dev/null (container_null_device_open,
 	// HINT: container_paths_mask(config->root_path, ...)) while host paths are reachable (the
 	// HINT: root bound onto itself first, MS_BIND|MS_REC); pivot_into the root (01.4); then
@@ -121,6 +129,28 @@ static int container_init_wait_for_start(int exec_fifo)
 }
 // end::init-wait[]
 
+/* Read the state JSON the runtime left in the pipe and run the
+ * startContainer hooks with it. */
+static int run_start_container_hooks(const struct init_arguments *init)
+{
+	char text[CONTAINER_HOOK_STATE_MAX];
+	size_t length = 0;
+	ssize_t got;
+
+	while (length < sizeof text - 1 &&
+	       (got = read(init->start_state_read, text + length, sizeof text - 1 - length)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno("hooks.startContainer: read the state");
+		}
+		length += (size_t)got;
+	}
+	text[length] = '\0';
+	close(init->start_state_read);
+	return container_hooks_run_text(init->config, OCI_HOOK_START_CONTAINER, text);
+}
+
 // tag::init[]
 /* The container's first process, from chapter 02's release to execve:
  * pidns calls this just before it would exec process.args; it execs
@@ -136,6 +166,8 @@ static int container_init(void *argument)
 	 * half-built container nobody knows about. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close(init->ready_read);
+	if (init->start_state_write >= 0)
+		close(init->start_state_write);
 	if (container_init_setup(init) != 0)
 		return -1;
 	/* Find the program now, so create (not start) fails on a typo
@@ -169,6 +201,10 @@ static int container_init(void *argument)
 	fflush(NULL);
 
 	if (container_init_wait_for_start(init->exec_fifo) != 0)
+		return -1;
+	/* hooks.startContainer: in the container, after start, just before
+	 * the program (paths are the container's, after pivot_root). */
+	if (init->start_state_read >= 0 && run_start_container_hooks(init) != 0)
 		return -1;
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
@@ -298,13 +334,12 @@ static void cgroup_limits_from_config(const struct oci_resources *resources,
 							  : CGROUP_CPU_PERIOD_DEFAULT_US;
 }
 
-/* linux.resources that minirun does not apply (chapter 05 knows
- * memory, pids and the cpu quota): one warning line each, never a
- * silent skip. */
+/* linux.resources that minirun does not apply (chapter 05 knows memory,
+ * pids, the cpu quota and shares, cpuset, huge pages and v1 device
+ * rules): one warning line each, never a silent skip. */
 static void resources_warn_unapplied(const struct oci_config *config)
 {
-	static const char *const unapplied[] = {"devices", "hugepageLimits", "blockIO", "network",
-						"rdma", "unified"};
+	static const char *const unapplied[] = {"blockIO", "network", "rdma", "unified"};
 	json_t *resources = json_object_get(json_object_get(config->document, "linux"), "resources");
 	const struct oci_resources *wanted = &config->resources;
 
@@ -317,14 +352,82 @@ static void resources_warn_unapplied(const struct oci_config *config)
 			fprintf(stderr, "minirun: warning: linux.resources.%s is not applied (not supported)\n",
 				unapplied[i]);
 	}
-	if (wanted->cpu_shares >= 0)
-		fprintf(stderr, "minirun: warning: linux.resources.cpu.shares is not applied (not supported)\n");
-	if (wanted->cpu_cpus != NULL || wanted->cpu_mems != NULL)
-		fprintf(stderr, "minirun: warning: linux.resources.cpu.cpus/mems (cpuset) is not applied (not supported)\n");
 	if (wanted->memory_reservation >= 0)
 		fprintf(stderr, "minirun: warning: linux.resources.memory.reservation is not applied (not supported)\n");
 	if (wanted->memory_swap >= 0)
 		fprintf(stderr, "minirun: warning: linux.resources.memory.swap is not applied (not supported)\n");
+}
+
+/* Check linux.resources' cpuset lists, shares and huge page sizes with
+ * chapter 05's validators: in create_prepare, before anything exists. */
+static int resources_validate(const struct oci_resources *wanted)
+{
+	if ((wanted->cpu_cpus != NULL && cgroup_validate_cpu_list("cpus", wanted->cpu_cpus) != 0) ||
+	    (wanted->cpu_mems != NULL && cgroup_validate_cpu_list("mems", wanted->cpu_mems) != 0))
+		return fail_msg("config.json: linux.resources.cpu: cpus or mems is not a list");
+	for (size_t i = 0; i < wanted->hugepage_limit_count; i++)
+		if (cgroup_validate_hugetlb_page_size(wanted->hugepage_limits[i].page_size) != 0)
+			return fail_msg("config.json: linux.resources.hugepageLimits[%zu].pageSize", i);
+	return 0;
+}
+
+/* Everything of linux.resources beyond memory, pids and the cpu quota
+ * that chapter 05 applies: cpuset, shares, huge pages, device rules. The
+ * device rules on cgroup v2 need an eBPF program: a warning. */
+/* The devices every container gets (its /dev), allowed after the config's
+ * own rules as runc and crun do: null, zero, full, random, urandom, tty,
+ * console, ptmx and the pts, plus mknod of anything (the nodes it can
+ * then open are still these). */
+static const struct cgroup_device_rule default_device_rules[] = {
+	{true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},   {true, 'c', 1, 3, "rwm"},
+	{true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 7, "rwm"},   {true, 'c', 1, 8, "rwm"},
+	{true, 'c', 1, 9, "rwm"}, {true, 'c', 5, 0, "rwm"},   {true, 'c', 5, 1, "rwm"},
+	{true, 'c', 5, 2, "rwm"}, {true, 'c', 136, -1, "rwm"},
+};
+#define DEFAULT_DEVICE_RULE_COUNT (sizeof default_device_rules / sizeof default_device_rules[0])
+
+static int cgroup_apply_more_resources(const struct cgroup *group, const struct oci_config *config)
+{
+	const struct oci_resources *wanted = &config->resources;
+	if (cgroup_set_cpuset(group, wanted->cpu_cpus, wanted->cpu_mems) != 0)
+		return -1;
+	if (wanted->cpu_shares > 0 && cgroup_set_cpu_shares(group, (unsigned long long)wanted->cpu_shares) != 0)
+		return -1;
+	for (size_t i = 0; i < wanted->hugepage_limit_count; i++)
+		if (cgroup_set_hugetlb_limit(group, wanted->hugepage_limits[i].page_size,
+					     (long long)wanted->hugepage_limits[i].limit) != 0)
+			return -1;
+	if (wanted->device_rule_count == 0)
+		return 0;
+	if (!cgroup_supports_device_rules(group)) {
+		fprintf(stderr, "minirun: warning: linux.resources.devices is not applied (device rules need "
+				"an eBPF program on cgroup %s)\n", cgroup_mode_name(group->mode));
+		return 0;
+	}
+	size_t count = 0;
+	struct cgroup_device_rule *rules = calloc(wanted->device_rule_count + DEFAULT_DEVICE_RULE_COUNT +
+							  config->device_count, sizeof *rules);
+	if (rules == NULL)
+		return fail_errno("linux.resources.devices");
+	for (size_t i = 0; i < wanted->device_rule_count; i++, count++) {
+		const struct oci_device_rule *rule = &wanted->device_rules[i];
+		rules[count] = (struct cgroup_device_rule){.allow = rule->allow, .type = rule->type,
+							   .major = rule->major, .minor = rule->minor};
+		snprintf(rules[count].access, sizeof rules[count].access, "%s", rule->access);
+	}
+	for (size_t i = 0; i < DEFAULT_DEVICE_RULE_COUNT; i++)
+		rules[count++] = default_device_rules[i];
+	/* The nodes of linux.devices are the container's too. */
+	for (size_t i = 0; i < config->device_count; i++) {
+		const struct oci_device *device = &config->devices[i];
+		if (device->type == 'p')
+			continue;
+		rules[count++] = (struct cgroup_device_rule){true, device->type == 'b' ? 'b' : 'c',
+							     device->major, device->minor, "rwm"};
+	}
+	int result = cgroup_set_device_rules(group, rules, count);
+	free(rules);
+	return result;
 }
 
 /* Everything create checks and prepares before it changes the machine:
@@ -380,6 +483,13 @@ static int create_prepare(const struct container_create_options *options,
 			return -1;
 	}
 	resources_warn_unapplied(config);
+	if (resources_validate(&config->resources) != 0)
+		return -1;
+	/* createContainer hooks would run inside the container's namespaces
+	 * before pivot_root, from the container's first process: minirun
+	 * does not do that, and a skipped hook must never go unnoticed. */
+	if (config->hook_count[OCI_HOOK_CREATE_CONTAINER] > 0)
+		return fail_msg("config.json: hooks.createContainer: not supported by minirun");
 	/* The filter is compiled now, while an error is still one line. */
 	if (config->seccomp != NULL) {
 		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
@@ -403,6 +513,34 @@ static int create_prepare(const struct container_create_options *options,
 	return 0;
 }
 
+/* prestart and createRuntime (the same point; prestart is deprecated),
+ * with the state "creating"; then the startContainer hooks' state (as
+ * "created") into their pipe, which the init reads at start. */
+static int create_runtime_hooks(const struct oci_config *config, const struct container_state *state,
+				struct init_arguments *init)
+{
+	if (container_hooks_run(config, OCI_HOOK_PRESTART, state, CONTAINER_CREATING) != 0 ||
+	    container_hooks_run(config, OCI_HOOK_CREATE_RUNTIME, state, CONTAINER_CREATING) != 0)
+		return -1;
+	if (init->start_state_write < 0)
+		return 0;
+	char *text = container_hooks_state_text(state, CONTAINER_CREATED);
+	if (text == NULL)
+		return -1;
+	/* Fits in the pipe (never blocks): the init reads it only at start. */
+	size_t length = strlen(text);
+	int result = 0;
+	if (length >= CONTAINER_HOOK_STATE_MAX)
+		result = fail_msg("hooks.startContainer: the state JSON is over %d bytes (annotations?)",
+				  CONTAINER_HOOK_STATE_MAX);
+	else if (write(init->start_state_write, text, length) != (ssize_t)length)
+		result = fail_errno("hooks.startContainer: write the state");
+	free(text);
+	close(init->start_state_write);
+	init->start_state_write = -1;
+	return result;
+}
+
 // tag::create[]
 int container_create(const struct container_create_options *options,
 		     struct container_state *state)
@@ -410,6 +548,7 @@ int container_create(const struct container_create_options *options,
 	const struct oci_config *config = options->config;
 	struct init_arguments init = {
 		.config = config, .ready_write = -1, .ready_read = -1, .exec_fifo = -1,
+		.start_state_read = -1, .start_state_write = -1,
 		.console_socket = -1, .debug = options->debug,
 		.user_namespace = (config->clone_flags & CLONE_NEWUSER) != 0,
 	};
@@ -455,19 +594,23 @@ int container_create(const struct container_create_options *options,
 	// HINT: (fifo_owner_from_mappings) and open it O_PATH | O_CLOEXEC into init.exec_fifo;
 	// HINT: pipe2(O_CLOEXEC) for
 	// HINT: "ready" (init.ready_read/ready_write). cgroup_create (05.2; on EEXIST clear
-	// HINT: state->cgroup_path: not ours) and cgroup_set_limits (cgroup_limits_from_config).
+	// HINT: state->cgroup_path: not ours), cgroup_set_limits (cgroup_limits_from_config) and
+	// HINT: cgroup_apply_more_resources (cpuset, shares, huge pages, device rules).
 	// HINT: nsjoin_enter(&joined) for namespaces given by path (the child inherits them).
 	// HINT: pidns_spawn (02.1) with namespaces = config->clone_flags minus CLONE_NEWCGROUP
 	// HINT: (08.1 makes it later), the hostname (with a new uts), command = process.args,
 	// HINT: before_exec = container_init, &init. Record the PID and process_start_time AT
 	// HINT: ONCE. Then, while the child waits: userns_write_maps (07.5) if init.user_namespace,
 	// HINT: cgroup_attach (05.4), container_oom_score_adj_set (from outside: the container's
-	// HINT: /proc may be a fake), pidns_release. Close your ready_write and read one byte:
+	// HINT: /proc may be a fake), the prestart and createRuntime hooks (create_runtime_hooks),
+	// HINT: pidns_release. Close your ready_write and read one byte:
 	// HINT: INIT_READY, or EOF when the child failed (it said why). Restore the signal mask
 	// HINT: (pidns_signals_restore), record "created", write the pid file if asked.
 	lab_todo("08.3");
 	goto fail;
 	/* The child holds its own copies of these now. */
+	if (init.start_state_read >= 0)
+		close(init.start_state_read);
 	close(init.ready_read);
 	close(init.exec_fifo);
 	if (init.console_socket >= 0)
@@ -486,6 +629,10 @@ fail:
 	container_state_directory_remove(state);
 	container_state_release(state);
 fail_before_state:
+	if (init.start_state_read >= 0)
+		close(init.start_state_read);
+	if (init.start_state_write >= 0)
+		close(init.start_state_write);
 	if (init.ready_read >= 0)
 		close(init.ready_read);
 	if (init.ready_write >= 0)
