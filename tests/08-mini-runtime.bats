@@ -649,6 +649,14 @@ c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": min(hard, 1024), "h
 		'c["process"]["terminal"] = "yes"|process.terminal: must be true or false'
 		'c["hostname"] = "x" * 65|hostname: must be at most 64 characters'
 		'c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 4294967295, "size": 2}]|linux.uidMappings[0]: the range runs past the last 32-bit id'
+		'c["hooks"] = {"poststart": [{"path": "rel"}]}|hooks.poststart[0].path: must be an absolute path'
+		'c["hooks"] = {"prestart": [{"path": "/bin/true", "timeout": 0}]}|hooks.prestart[0].timeout: 0 is out of range [1, 86400]'
+		'c["hooks"] = {"createRuntime": [{"path": "/bin/true", "env": ["X"]}]}|hooks.createRuntime[0].env[0]: must be NAME=value'
+		'c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}|hooks.createContainer: not supported by minirun'
+		'c["linux"]["devices"] = [{"path": "/dev/x", "type": "q", "major": 1, "minor": 1}]|linux.devices[0].type: must be "c", "b", "u" or "p"'
+		'c["linux"]["devices"] = [{"path": "/dev/x", "type": "c"}]|linux.devices[0]: needs major and minor for a device of type c, b or u'
+		'c["linux"]["resources"] = {"devices": [{"allow": True, "access": "rwx"}]}|linux.resources.devices[0].access: must be some of "rwm"'
+		'c["linux"]["resources"] = {"hugepageLimits": [{"pageSize": "2MB"}]}|linux.resources.hugepageLimits[0]: needs pageSize and limit'
 	)
 	local entry edit expected
 	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"

@@ -362,12 +362,13 @@ static void resources_warn_unapplied(const struct oci_config *config)
  * chapter 05's validators: in create_prepare, before anything exists. */
 static int resources_validate(const struct oci_resources *wanted)
 {
+	/* Each reports its one line ("cpuset cpus '0-x': ..."). */
 	if ((wanted->cpu_cpus != NULL && cgroup_validate_cpu_list("cpus", wanted->cpu_cpus) != 0) ||
 	    (wanted->cpu_mems != NULL && cgroup_validate_cpu_list("mems", wanted->cpu_mems) != 0))
-		return fail_msg("config.json: linux.resources.cpu: cpus or mems is not a list");
+		return -1;
 	for (size_t i = 0; i < wanted->hugepage_limit_count; i++)
 		if (cgroup_validate_hugetlb_page_size(wanted->hugepage_limits[i].page_size) != 0)
-			return fail_msg("config.json: linux.resources.hugepageLimits[%zu].pageSize", i);
+			return -1;
 	return 0;
 }
 
