@@ -6,4 +6,4 @@
 # chapter 06's overlay root is made by `layers` before create: minirun
 # links neither.
 08-mini-runtime_DEPS            := 01-chroot 02-pid-namespace 03-nsenter 05-cgroups 07-security
-08-mini-runtime_PKGS            := jansson libcap libseccomp
+08-mini-runtime_PKGS            := jansson libcap libseccomp nettle

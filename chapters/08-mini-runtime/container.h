@@ -284,6 +284,18 @@ int container_close_inherited_fds(void);
  * (program->filter is malloc'd). Returns 0, or -1 after one line. */
 int container_seccomp_compile(scmp_filter_ctx filter, struct sock_fprog *program);
 
+/* Where compiled seccomp programs are kept (seccomp_cache.c). */
+#define CONTAINER_SECCOMP_CACHE "/run/minirun-seccomp"
+
+/* linux.seccomp (profile, named source in errors) as a BPF program:
+ * read from CACHE_DIRECTORY/<sha256>.bpf when the same profile was
+ * compiled before by the same runtime and libseccomp, else compiled
+ * (container_seccomp_compile) and kept there (made 0700 if missing;
+ * failing to keep it is silent). cache_directory NULL: no cache. Fills
+ * *program (malloc'd). Returns 0, or -1 after one line. */
+int container_seccomp_program(const json_t *profile, const char *source, const char *cache_directory,
+			      struct sock_fprog *program);
+
 /* Install a compiled program with seccomp(2) SECCOMP_SET_MODE_FILTER:
  * needs no_new_privs or CAP_SYS_ADMIN. Returns 0, or -1 after one line. */
 int container_seccomp_install(const struct sock_fprog *program);

@@ -491,12 +491,13 @@ static int create_prepare(const struct container_create_options *options,
 	 * does not do that, and a skipped hook must never go unnoticed. */
 	if (config->hook_count[OCI_HOOK_CREATE_CONTAINER] > 0)
 		return fail_msg("config.json: hooks.createContainer: not supported by minirun");
-	/* The filter is compiled now, while an error is still one line. */
-	if (config->seccomp != NULL) {
-		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
-		if (filter == NULL || container_seccomp_compile(filter, &init->seccomp) != 0)
-			return -1;
-	}
+	/* The filter is compiled now, while an error is still one line
+	 * (or read from the cache: compiling podman's profile is most of a
+	 * container's lifecycle; seccomp_cache.c). */
+	if (config->seccomp != NULL &&
+	    container_seccomp_program(config->seccomp, "config.json linux.seccomp",
+				      CONTAINER_SECCOMP_CACHE, &init->seccomp) != 0)
+		return -1;
 	/* Every container gets a cgroup: for its limits, and so that pause,
 	 * ps and delete find all of its processes. */
 	if (config->cgroups_path != NULL)
@@ -870,11 +871,10 @@ int container_exec(const struct container_state *state, const struct container_e
 		return EXEC_SETUP_FAILED;
 	/* The container's seccomp profile applies to every one of its
 	 * processes: compiled now, installed last in the child. */
-	if (config->seccomp != NULL) {
-		scmp_filter_ctx filter = seccomp_filter_from_oci(config->seccomp, "config.json linux.seccomp");
-		if (filter == NULL || container_seccomp_compile(filter, &child.seccomp) != 0)
-			return EXEC_SETUP_FAILED;
-	}
+	if (config->seccomp != NULL &&
+	    container_seccomp_program(config->seccomp, "config.json linux.seccomp",
+				      CONTAINER_SECCOMP_CACHE, &child.seccomp) != 0)
+		return EXEC_SETUP_FAILED;
 	if (config->process.terminal &&
 	    (child.console_socket = container_console_connect(options->console_socket)) < 0)
 		goto out;
