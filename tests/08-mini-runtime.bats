@@ -847,7 +847,7 @@ PY
 	assert_output --partial 'config.json: mounts: needs a mount namespace'
 	assert_no_leftovers "$id"
 	config_edit 'c["mounts"] = []; c["linux"]["maskedPaths"] = []; c["linux"]["readonlyPaths"] = []; c["root"]["readonly"] = False'
-	config_args sh -c 'ls /default-devices >/dev/null && echo in-the-root'
+	config_args sh -c 'ls /www/index.html >/dev/null && echo in-the-root'
 	mr_run "$id"
 	assert_equal "$MR_STATUS" 0
 	assert_equal "$MR_OUT" in-the-root
