@@ -185,7 +185,7 @@ wait_ready() {
 	ns=${output#pid:[}
 	ns=${ns%]}
 	[[ $ns =~ ^[0-9]+$ ]] || fail "no namespace inode in: $output"
-	wait_until 5 test -z "$(processes_in_pid_namespace "$ns")"
+	wait_until 5 eval 'test -z "$(processes_in_pid_namespace "$ns")"'
 }
 
 @test "without an init, PID 1 (the command) leaves its orphans as zombies" {

@@ -29,7 +29,7 @@ setup() {
 	config_args sh -c 'echo "env:$GREETING"; echo "home:${HOME:-unset}"; exec probe id'
 	mr_create "$id"
 	minirun start "$id"
-	wait_until 5 test "$(container_status "$id")" = stopped
+	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	out=$(cat "$BATS_TEST_TMPDIR/$id.out")
 	echo "$out" | grep -qx "pid=1" || fail "not PID 1: $out"
 	echo "$out" | grep -qx "hostname=box-$CFS_ID" || fail "hostname: $out"
@@ -93,7 +93,7 @@ PY
 	minirun start "$id"
 	assert_equal "$(container_status "$id")" running
 	echo go > "$BUNDLE/rootfs/tmp/go"
-	wait_until 5 test "$(container_status "$id")" = stopped
+	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	run minirun list
 	assert_success
 	assert_line --regexp "^$id +0 +stopped "
@@ -108,7 +108,7 @@ PY
 	pid=$(state_field "$id" pid)
 	[[ -n $pid ]] || fail "no pid in state"
 	kill -KILL "$pid"
-	wait_until 5 test "$(container_status "$id")" = stopped
+	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	run state_field "$id" pid
 	assert_output ""
 }
@@ -137,7 +137,7 @@ PY
 		wait_until 5 grep -q ready "$BATS_TEST_TMPDIR/$id.out"
 		minirun kill "$id" "$signal"
 		wait_until 5 grep -q "got USR1" "$BATS_TEST_TMPDIR/$id.out"
-		wait_until 5 test "$(container_status "$id")" = stopped
+		wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 		run minirun kill "$id" KILL
 		assert_one_error_line
 		assert_output "minirun: kill $id: the container is stopped"
@@ -497,7 +497,7 @@ JSON
 	assert_output "minirun: pause $id: the container is paused, not running"
 	minirun resume "$id"
 	assert_equal "$(container_status "$id")" running
-	wait_until 5 test "$(cat "$BUNDLE/rootfs/tmp/tick")" != "$before"
+	wait_until 5 eval 'test "$(cat "$BUNDLE/rootfs/tmp/tick")" != "$before"'
 	run minirun resume "$id"
 	assert_one_error_line
 	# delete --force works on a paused container too.
@@ -513,7 +513,7 @@ JSON
 	config_args true
 	mr_create "$id"
 	minirun start "$id"
-	wait_until 5 test "$(container_status "$id")" = stopped
+	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	run minirun exec "$id" -- true
 	assert_equal "$status" 125
 	assert_output "minirun: exec $id: the container is stopped"
@@ -956,7 +956,7 @@ c["hooks"]["startContainer"] = [{"path": "/bin/hook.sh", "args": ["hook.sh", "st
 	assert_output "prestart creating $id set
 createRuntime creating $id set"
 	minirun start "$id"
-	wait_until 5 test "$(container_status "$id")" = stopped
+	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	minirun delete "$id"
 	run cat "$log"
 	assert_output "prestart creating $id set

@@ -232,7 +232,10 @@ open_descriptors() {
 	pid=$(state_field "$id" pid)
 	assert_equal "$(cat "$(cg_file procs "$MR_CGROUP")")" "$pid"
 	start_background "$BATS_TEST_TMPDIR/exec.out" "$BIN/minirun" --root "$MR_ROOT" exec "$id" sleep 5
-	wait_until 5 test "$(wc -l <"$(cg_file procs "$MR_CGROUP")")" -eq 2
+	# Re-read the file on every try (a $(...) here would be read once).
+	local procs_file
+	procs_file=$(cg_file procs "$MR_CGROUP")
+	wait_until 10 bash -c '[[ $(wc -l <"$1") -eq 2 ]]' _ "$procs_file"
 	procs=$(cat "$(cg_file procs "$MR_CGROUP")")
 	[[ $'\n'$procs$'\n' != *$'\n'$BG_PID$'\n'* ]] || fail "minirun exec ($BG_PID) is in the container's cgroup: $procs"
 	[[ $'\n'$procs$'\n' != *$'\n'$$$'\n'* ]]

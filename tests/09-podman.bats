@@ -280,7 +280,7 @@ setup() {
 	assert_equal "$(stat -c %s "$ticks/log")" "$size"
 	pm unpause "$name" >/dev/null
 	assert_equal "$(pm_status "$name")" running
-	wait_until 5 test "$(stat -c %s "$ticks/log")" -gt "$size"
+	wait_until 5 eval 'test "$(stat -c %s "$ticks/log")" -gt "$size"'
 	# rm -f of a running container: kill ID 9, then delete --force.
 	pm rm --force --time 0 "$name" >/dev/null
 	run pm container exists "$name"

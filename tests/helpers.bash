@@ -123,6 +123,8 @@ rootfs_copy() {
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.05 s; fail after SECONDS.
+# The arguments are expanded once, by the caller: to re-read a value on
+# every try, pass a string to eval: wait_until 5 eval 'test "$(f)" = x'.
 wait_until() {
 	local seconds=$1 deadline
 	shift
