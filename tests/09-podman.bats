@@ -29,6 +29,9 @@ teardown_file() {
 
 setup() {
 	requires root podman conmon
+	# conmon writes an "oom" marker file into its working directory when a
+	# container is OOM-killed: keep that in the test's own scratch space.
+	cd "$BATS_TEST_TMPDIR"
 }
 
 @test "podman run --rm: the container's output, as PID 1 with podman's hostname and rlimits" {
