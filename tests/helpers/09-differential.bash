@@ -46,23 +46,9 @@ dif_setup() {
 	done
 	[[ -x $ROOTFS/bin/probe ]] || fail "no rootfs at $ROOTFS: run make rootfs"
 	if [[ $DIF_SUBJECT == crun || $DIF_PEER == crun ]]; then
-		dif_crun_hybrid_workaround
+		crun_hybrid_workaround
 	fi
 	dif_make_bundle
-}
-
-# crun refuses this machine's "hybrid" layout (a cgroup2 mount at
-# /sys/fs/cgroup/unified that still holds a controller, hugetlb):
-#   "cgroups in hybrid mode not supported, drop all controllers from cgroupv2"
-# Moving hugetlb to a v1 hierarchy of its own empties the cgroup2 mount.
-# It is harmless (nothing here uses hugetlb) and left in place: other
-# tests that use crun rely on it too. Idempotent.
-dif_crun_hybrid_workaround() {
-	local unified=/sys/fs/cgroup/unified
-	[[ $(stat -f -c %T $unified 2>/dev/null) == cgroup2fs ]] || return 0
-	[[ -n $(cat $unified/cgroup.controllers 2>/dev/null) ]] || return 0
-	mkdir -p /sys/fs/cgroup/hugetlb
-	mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
 }
 
 # dif_config_edit PYTHON [ARG...]: change $BUNDLE/config.json; the

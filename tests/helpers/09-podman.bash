@@ -33,7 +33,7 @@ pm_setup_file() {
 	# default, /libpod_parent, would be shared with the machine's podman).
 	export PM_CGROUP_PARENT=/cfspm${CFS_ID:0:5}
 	if [[ $PM_RUNTIME == crun ]]; then
-		pm_crun_hybrid_workaround
+		crun_hybrid_workaround
 	fi
 	pm --import "$PM_IMAGE"
 }
@@ -44,20 +44,6 @@ pm_teardown_file() {
 	[[ -n ${PM_DIR:-} && -d $PM_DIR ]] || return 0
 	pm --clean || true
 	pm_remove_cgroup_parent
-}
-
-# crun refuses this machine's "hybrid" layout (a cgroup2 mount at
-# /sys/fs/cgroup/unified that still holds a controller, hugetlb):
-#   "cgroups in hybrid mode not supported, drop all controllers from cgroupv2"
-# Moving hugetlb to a v1 hierarchy of its own empties the cgroup2 mount;
-# it is harmless (nothing on this machine uses hugetlb) and left in place.
-# minirun needs no such help: it treats hybrid as v1.
-pm_crun_hybrid_workaround() {
-	local unified=/sys/fs/cgroup/unified
-	[[ $(stat -f -c %T $unified 2>/dev/null) == cgroup2fs ]] || return 0
-	[[ -n $(cat $unified/cgroup.controllers 2>/dev/null) ]] || return 0
-	mkdir -p /sys/fs/cgroup/hugetlb
-	mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
 }
 
 # pm ARGS...: podman (or --import/--clean) with this file's scratch
