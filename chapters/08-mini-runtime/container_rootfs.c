@@ -51,17 +51,11 @@
  * mount is refused in a user namespace, and would weaken it otherwise. */
 static unsigned long mount_flags_of(const char *path)
 {
-	struct statvfs info;
-	unsigned long flags = 0;
-
-	if (statvfs(path, &info) != 0)
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	if (info.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-	if (info.f_flag & ST_NODEV) flags |= MS_NODEV;
-	if (info.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-	if (info.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-	if (info.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-	if (info.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+	unsigned long flags = safe_path_mount_flags(fd);
+	close(fd);
 	return flags;
 }
 
