@@ -652,7 +652,6 @@ c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": min(hard, 1024), "h
 		'c["hooks"] = {"poststart": [{"path": "rel"}]}|hooks.poststart[0].path: must be an absolute path'
 		'c["hooks"] = {"prestart": [{"path": "/bin/true", "timeout": 0}]}|hooks.prestart[0].timeout: 0 is out of range [1, 86400]'
 		'c["hooks"] = {"createRuntime": [{"path": "/bin/true", "env": ["X"]}]}|hooks.createRuntime[0].env[0]: must be NAME=value'
-		'c["hooks"] = {"createContainer": [{"path": "/bin/true"}]}|hooks.createContainer: not supported by minirun'
 		'c["linux"]["devices"] = [{"path": "/dev/x", "type": "q", "major": 1, "minor": 1}]|linux.devices[0].type: must be "c", "b", "u" or "p"'
 		'c["linux"]["devices"] = [{"path": "/dev/x", "type": "c"}]|linux.devices[0]: needs major and minor for a device of type c, b or u'
 		'c["linux"]["resources"] = {"devices": [{"allow": True, "access": "rwx"}]}|linux.resources.devices[0].access: must be some of "rwm"'
@@ -899,13 +898,32 @@ PY
 	fi
 	run cat "$BATS_TEST_TMPDIR/$id.out"
 	refute_output --partial "cpu.shares is not applied"
-	# Device rules need eBPF on v2 (not done): said with --debug only,
-	# never in the container's own output.
 	refute_output --partial "linux.resources.devices"
 	minirun delete --force "$id"
 	for dir in $(cg_dirs "$MR_CGROUP"); do
 		assert_dir_not_exists "$dir"
 	done
+}
+
+@test "minirun: a container with CAP_MKNOD can make a node of a device it was not given, but not open it (v1 and v2)" {
+	requires cgroup
+	local id
+	id=$(unique_name cfsmr)
+	# /dev/kmsg (c 1:11) is not among the devices a container gets; with
+	# CAP_MKNOD and CAP_SYSLOG only the cgroup's device rules (on v2 the
+	# eBPF program) stand between the container and the kernel log.
+	config_edit 'caps = ["CAP_MKNOD", "CAP_SYSLOG", "CAP_DAC_OVERRIDE"]
+for kind in ["bounding", "effective", "permitted"]:
+    c["process"]["capabilities"][kind] = caps
+c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}]}'
+	config_args sh -c 'mknod /tmp/kmsg c 1 11 && echo mknod-ok; head -c1 /tmp/kmsg >/dev/null && echo opened; echo x >/dev/null && echo null-ok'
+	mr_run "$id"
+	run echo "$MR_OUT"
+	assert_line mknod-ok
+	assert_line null-ok
+	refute_line opened
+	assert_output --regexp "/tmp/kmsg.*Operation not permitted"
+	assert_no_leftovers
 }
 
 @test "minirun: linux.devices are made in the container's /dev with their type, numbers, mode and owner" {
@@ -933,39 +951,58 @@ PY
 	assert_no_leftovers
 }
 
-@test "minirun: hooks run in order with the state on stdin: createRuntime, startContainer, poststart, poststop" {
-	local id log=$BATS_TEST_TMPDIR/hooks.log hook=$BATS_TEST_TMPDIR/hook.sh
+@test "minirun: hooks run in order with the state on stdin, each where the spec puts it" {
+	local id log=$BATS_TEST_TMPDIR/hooks.log hook=$BATS_TEST_TMPDIR/hook.sh host
 	id=$(unique_name cfsmr)
-	# The hook reads the state JSON and writes "NAME STATUS ID".
+	host=$(cat /proc/sys/kernel/hostname)
+	# The hook reads the state JSON and writes "NAME STATUS ID ENV HOSTNAME":
+	# the hostname tells the runtime's uts namespace from the container's.
 	cat >"$hook" <<EOF
 #!/bin/sh
 state=\$(cat)
 status=\$(printf '%s' "\$state" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')
 cid=\$(printf '%s' "\$state" | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')
-echo "\$1 \$status \$cid \$HOOK_ENV" >> $log
+echo "\$1 \$status \$cid \$HOOK_ENV \$(cat /proc/sys/kernel/hostname)" >> $log
 EOF
 	chmod +x "$hook"
 	# startContainer runs inside the container: its path is the rootfs'.
 	cp "$hook" "$BUNDLE/rootfs/bin/hook.sh"
 	sed -i "s|>> $log|>> /tmp/hooks.log|" "$BUNDLE/rootfs/bin/hook.sh"
 	config_edit 'h = "'"$hook"'"
-c["hooks"] = {k: [{"path": h, "args": ["hook.sh", k], "env": ["HOOK_ENV=set"], "timeout": 5}] for k in ["prestart", "createRuntime", "poststart", "poststop"]}
+c["hostname"] = "inside"
+c["hooks"] = {k: [{"path": h, "args": ["hook.sh", k], "env": ["HOOK_ENV=set"], "timeout": 5}] for k in ["prestart", "createRuntime", "createContainer", "poststart", "poststop"]}
 c["hooks"]["startContainer"] = [{"path": "/bin/hook.sh", "args": ["hook.sh", "startContainer"], "env": ["HOOK_ENV=set"]}]'
 	config_args sh -c 'cat /tmp/hooks.log >&2; true'
 	mr_create "$id"
+	# createContainer: a host path, run in the container's namespaces.
 	run cat "$log"
-	assert_output "prestart creating $id set
-createRuntime creating $id set"
+	assert_output "prestart created $id set $host
+createRuntime created $id set $host
+createContainer created $id set inside"
 	minirun start "$id"
 	wait_until 5 eval 'test "$(container_status "$id")" = stopped'
 	minirun delete "$id"
 	run cat "$log"
-	assert_output "prestart creating $id set
-createRuntime creating $id set
-poststart running $id set
-poststop stopped $id set"
-	grep -q "startContainer created $id set" "$BATS_TEST_TMPDIR/$id.out" || fail "startContainer did not run in the container: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_output "prestart created $id set $host
+createRuntime created $id set $host
+createContainer created $id set inside
+poststart running $id set $host
+poststop stopped $id set $host"
+	grep -q "startContainer created $id set inside" "$BATS_TEST_TMPDIR/$id.out" || fail "startContainer did not run in the container: $(cat "$BATS_TEST_TMPDIR/$id.out")"
 	assert_no_leftovers
+}
+
+@test "minirun: a failing createContainer hook fails create and leaves nothing" {
+	local id
+	id=$(unique_name cfsmr)
+	mr_cgroup_path
+	config_edit 'c["hooks"] = {"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
+	config_args true
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 1
+	grep -q "hooks.createContainer\[0\]: /bin/sh exited with status 3" <<<"$MR_OUT" || fail "$MR_OUT"
+	assert_no_leftovers
+	assert_no_cgroup_left "$MR_CGROUP"
 }
 
 @test "minirun: a failing createRuntime hook fails create and leaves nothing; a failing poststop is a warning" {

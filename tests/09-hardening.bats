@@ -220,6 +220,38 @@ open_descriptors() {
 	[[ $exe != *minirun* ]]
 }
 
+# ---------------------------------------------------------------- not dumpable
+
+@test "the runtime's process in the container is not dumpable until the program's execve" {
+	requires userns
+	local id pid
+	id=$(unique_name cfsmr)
+	# In a user namespace the created process is the container's root,
+	# host uid 231072. A dumpable process's private /proc/PID files (mem,
+	# environ, fd) belong to its uid: another process of that uid (one
+	# of the container's) could read the runtime's memory and use its
+	# descriptors. Not dumpable, they stay the host root's until the
+	# program runs. (World-readable ones like /proc/PID itself always
+	# show the process's uid.)
+	config_edit 'c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 231072, "size": 65536}]'
+	config_args sleep 30
+	local dir=$BUNDLE
+	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=${dir%/*}
+	done
+	mr_create "$id"
+	pid=$(state_field "$id" pid)
+	assert_equal "$(awk '/^Uid:/ {print $3}' "/proc/$pid/status")" 231072
+	assert_equal "$(stat -c %u "/proc/$pid/mem" "/proc/$pid/environ" "/proc/$pid/fd" | sort -u)" 0
+	# The program is an ordinary process of the container's root again.
+	minirun start "$id"
+	wait_until 5 eval '[[ $(readlink "/proc/$pid/exe") == */busybox ]]'
+	assert_equal "$(stat -c %u "/proc/$pid/mem" "/proc/$pid/environ" "/proc/$pid/fd" | sort -u)" 231072
+}
+
 # ---------------------------------------------------------------- cgroup
 
 @test "the runtime never sits in the container's cgroup, not even while exec waits" {

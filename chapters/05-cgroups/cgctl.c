@@ -76,8 +76,9 @@ static void usage(FILE *out)
 		"  --cpu-shares N        relative CPU weight, 2 to 262144 (1024 is the default;\n"
 		"                        cpu.weight on v2)\n"
 		"  --hugetlb SIZE=LIMIT  huge pages of SIZE (2MB, 1GB) up to LIMIT bytes (64M, max)\n"
-		"  --device-deny RULE, --device-allow RULE  device access (v1 only), in order:\n"
-		"                        RULE is a or \"TYPE MAJOR:MINOR ACCESS\" (c 1:3 rwm)\n"
+		"  --device-deny RULE, --device-allow RULE  device access, in order:\n"
+		"                        RULE is a or \"TYPE MAJOR:MINOR ACCESS\" (c 1:3 rwm); on v2\n"
+		"                        an eBPF program that replaces the earlier rules\n"
 		"\n"
 		"Exit status: run: COMMAND's, 128+N if killed by signal N, 125 if cgctl fails;\n"
 		"others: 0, 1 on failure; 2 on a usage error. Needs root.\n");

@@ -52,7 +52,7 @@ enum cgroup_controller {
 	CGROUP_CPUACCT, /* v1 only */
 	CGROUP_FREEZER, /* v1 only */
 	CGROUP_CPUSET,  /* which CPUs and memory nodes */
-	CGROUP_DEVICES, /* v1 only: v2 filters devices with an eBPF program */
+	CGROUP_DEVICES, /* v1 only: v2 filters devices with an eBPF program (cgroup_device_bpf.c) */
 	CGROUP_HUGETLB, /* huge pages */
 	CGROUP_CONTROLLER_COUNT,
 };
@@ -240,16 +240,26 @@ int cgroup_set_cpu_shares(const struct cgroup *group, unsigned long long shares)
  * Fails with EINVAL when this kernel has no such page size. */
 int cgroup_set_hugetlb_limit(const struct cgroup *group, const char *page_size, long long bytes);
 
-/* Can cgroup_set_device_rules work here? Only on v1 with the devices
- * hierarchy: cgroup v2 needs an eBPF program (BPF_CGROUP_DEVICE). */
+/* Can cgroup_set_device_rules work here? On v2 (an eBPF program), and
+ * on v1 or hybrid with the devices hierarchy. */
 bool cgroup_supports_device_rules(const struct cgroup *group);
 
-/* Write count device rules in order into devices.allow/devices.deny (v1):
- * later rules override earlier ones, so a runtime's list starts with
- * "deny a" and allows what the container may use. On v2 fails with
- * ENOTSUP ("not supported on cgroup v2"), writing nothing. */
+/* Apply count device rules in order: later rules override earlier ones,
+ * so a runtime's list starts with "deny a" and allows what the container
+ * may use. v1: written into devices.allow/devices.deny, adding to what
+ * the cgroup had. v2: compiled into one eBPF program attached to the
+ * cgroup (cgroup_device_program_attach), which REPLACES the rules of an
+ * earlier call, and denies any device no rule names. */
 int cgroup_set_device_rules(const struct cgroup *group, const struct cgroup_device_rule *rules,
 			    size_t count);
+
+/* cgroup v2: compile rules (as above) into a BPF_PROG_TYPE_CGROUP_DEVICE
+ * program, attach it to the cgroup directory cgroup_dir (with
+ * BPF_F_ALLOW_MULTI: the ancestors' programs still apply) and detach the
+ * programs attached there before. Fails with E2BIG past a few hundred
+ * rules; a verifier refusal is reported with its last line. */
+int cgroup_device_program_attach(const char *cgroup_dir, const struct cgroup_device_rule *rules,
+				 size_t count);
 
 /* Exercise 05.7: kill every process left in the cgroup (cgroup.kill
  * where the kernel has it, Linux >= 5.14 on v2; otherwise freeze, SIGKILL

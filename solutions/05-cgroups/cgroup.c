@@ -850,7 +850,7 @@ int cgroup_set_hugetlb_limit(const struct cgroup *group, const char *page_size, 
 
 bool cgroup_supports_device_rules(const struct cgroup *group)
 {
-	return group->mode != CGROUP_MODE_V2 && (group->available & (1u << CGROUP_DEVICES));
+	return group->mode == CGROUP_MODE_V2 || (group->available & (1u << CGROUP_DEVICES));
 }
 
 /* Write one rule into devices.allow or devices.deny. */
@@ -867,11 +867,9 @@ int cgroup_set_device_rules(const struct cgroup *group, const struct cgroup_devi
 {
 	if (count == 0)
 		return 0;
-	if (group->mode == CGROUP_MODE_V2) {
-		errno = ENOTSUP;
-		return fail_msg("cgroup %s: device rules are not supported on cgroup v2 (they need an "
-				"eBPF program)", group->relative_path);
-	}
+	/* v2 has no files for this: the rules become an eBPF program. */
+	if (group->mode == CGROUP_MODE_V2)
+		return cgroup_device_program_attach(group->unified_dir, rules, count);
 	if (require_controller(group, CGROUP_DEVICES) != 0)
 		return -1;
 	const char *dir = group->controller_dir[CGROUP_DEVICES];

@@ -61,9 +61,12 @@ struct init_arguments {
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
 	struct sock_fprog seccomp; /* linux.seccomp as BPF, compiled before clone; filter NULL: none */
-	/* hooks.startContainer: the state JSON, written by the runtime into
-	 * this pipe before release and read at start; -1: no such hooks. */
+	/* hooks.createContainer and startContainer: the state JSON, written
+	 * by the runtime into this pipe before release; -1: no such hooks. */
 	int start_state_read, start_state_write;
+	/* That JSON once read (at createContainer time, before pivot_root),
+	 * kept for startContainer; NULL until then. */
+	char *hook_state;
 };
 
 // tag::process-security[]
@@ -125,11 +128,58 @@ static int container_process_security_apply(const struct oci_process *process,
 }
 // end::process-security[]
 
+/* Read the state JSON the runtime left in the pipe (it wrote all of it
+ * and closed its end before the release: this never waits). */
+static int read_hook_state(struct init_arguments *init)
+{
+	static char text[CONTAINER_HOOK_STATE_MAX];
+	size_t length = 0;
+	ssize_t got;
+
+	while (length < sizeof text - 1 &&
+	       (got = read(init->start_state_read, text + length, sizeof text - 1 - length)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno("hooks: read the container's state");
+		}
+		length += (size_t)got;
+	}
+	text[length] = '\0';
+	close(init->start_state_read);
+	init->start_state_read = -1;
+	init->hook_state = text;
+	return 0;
+}
+
+/* hooks.createContainer: in the container's namespaces, after the
+ * mounts and before pivot_root (or chroot), so the hook's path and
+ * everything it touches are the host's files. */
+static int run_create_container_hooks(struct init_arguments *init)
+{
+	if (init->config->hook_count[OCI_HOOK_CREATE_CONTAINER] == 0)
+		return 0;
+	if (init->hook_state == NULL && read_hook_state(init) != 0)
+		return -1;
+	return container_hooks_run_text(init->config, OCI_HOOK_CREATE_CONTAINER, init->hook_state);
+}
+
+/* hooks.startContainer: in the container, after start, just before the
+ * program (paths are the container's). */
+static int run_start_container_hooks(struct init_arguments *init)
+{
+	if (init->config->hook_count[OCI_HOOK_START_CONTAINER] == 0)
+		return 0;
+	if (init->hook_state == NULL && read_hook_state(init) != 0)
+		return -1;
+	return container_hooks_run_text(init->config, OCI_HOOK_START_CONTAINER, init->hook_state);
+}
+
 // tag::init-setup[]
 /* Inside the new namespaces, before anything runs: build the container's
  * world out of config.json. Chapter 02's pidns has already set the
  * hostname and made the mount tree private. */
-static int container_init_setup(const struct init_arguments *init)
+static int container_init_setup(struct init_arguments *init)
 {
 	const struct oci_config *config = init->config;
 
@@ -144,7 +194,8 @@ static int container_init_setup(const struct init_arguments *init)
 	// HINT: linux.devices with container_devices_create) and
 	// HINT: linux.maskedPaths with the host's checked /dev/null (container_null_device_open,
 	// HINT: container_paths_mask(config->root_path, ...)) while host paths are reachable (the
-	// HINT: root bound onto itself first, MS_BIND|MS_REC); pivot_into the root (01.4); then
+	// HINT: root bound onto itself first, MS_BIND|MS_REC); the createContainer hooks
+	// HINT: (run_create_container_hooks, still in the host's view); pivot_into the root (01.4); then
 	// HINT: inside: container_root_propagation_apply, container_sysctl_apply,
 	// HINT: container_paths_make_readonly("/", config) (linux.readonlyPaths), the terminal if
 	// HINT: console_socket >= 0 (container_terminal_setup, binding /dev/console),
@@ -182,7 +233,8 @@ static int container_init_setup(const struct init_arguments *init)
 	 * that would land on the host; the root is a chroot (as crun's),
 	 * made after the exec fifo wait (which needs the host's /proc). */
 	if (!init->mount_namespace_listed)
-		return container_process_attributes_apply(&config->process);
+		return run_create_container_hooks(init) != 0 ? -1
+		       : container_process_attributes_apply(&config->process);
 	/* The root a mount point of its own BEFORE the config's mounts go
 	 * under it: pivot_into then uses it as is, and an unbindable
 	 * mount among them survives (a later recursive bind of the root
@@ -207,6 +259,10 @@ static int container_init_setup(const struct init_arguments *init)
 	int masked = container_paths_mask(config->root_path, config, null_fd);
 	close(null_fd);
 	if (masked != 0)
+		return -1;
+	/* The last moment the host's files are in view: a createContainer
+	 * hook runs from the host's path, in the container's namespaces. */
+	if (run_create_container_hooks(init) != 0)
 		return -1;
 	/* From here on the host's files are out of reach. */
 	if (pivot_into(config->root_path) != 0)
@@ -268,28 +324,6 @@ static int container_init_wait_for_start(int exec_fifo)
 }
 // end::init-wait[]
 
-/* Read the state JSON the runtime left in the pipe and run the
- * startContainer hooks with it. */
-static int run_start_container_hooks(const struct init_arguments *init)
-{
-	char text[CONTAINER_HOOK_STATE_MAX];
-	size_t length = 0;
-	ssize_t got;
-
-	while (length < sizeof text - 1 &&
-	       (got = read(init->start_state_read, text + length, sizeof text - 1 - length)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail_errno("hooks.startContainer: read the state");
-		}
-		length += (size_t)got;
-	}
-	text[length] = '\0';
-	close(init->start_state_read);
-	return container_hooks_run_text(init->config, OCI_HOOK_START_CONTAINER, text);
-}
-
 // tag::init[]
 /* The container's first process, from chapter 02's release to execve:
  * pidns calls this just before it would exec process.args; it execs
@@ -343,7 +377,7 @@ static int container_init(void *argument)
 		return -1;
 	/* hooks.startContainer: in the container, after start, just before
 	 * the program (paths are the container's, after pivot_root). */
-	if (init->start_state_read >= 0 && run_start_container_hooks(init) != 0)
+	if (run_start_container_hooks(init) != 0)
 		return -1;
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
@@ -512,8 +546,8 @@ static int resources_validate(const struct oci_resources *wanted)
 }
 
 /* Everything of linux.resources beyond memory, pids and the cpu quota
- * that chapter 05 applies: cpuset, shares, huge pages, device rules. The
- * device rules on cgroup v2 need an eBPF program: a warning. */
+ * that chapter 05 applies: cpuset, shares, huge pages, device rules (on
+ * cgroup v2 an eBPF program, chapter 05's cgroup_device_bpf.c). */
 /* The devices every container gets (its /dev), allowed after the config's
  * own rules as runc and crun do: null, zero, full, random, urandom, tty,
  * console, ptmx and the pts, plus mknod of anything (the nodes it can
@@ -541,13 +575,13 @@ static int cgroup_apply_more_resources(const struct cgroup *group, const struct 
 	if (wanted->device_rule_count == 0)
 		return 0;
 	if (!cgroup_supports_device_rules(group)) {
-		/* A known gap, said with --debug only: every podman container
+		/* cgroup v1 without its devices hierarchy mounted: nothing can
+		 * apply them. Said with --debug only: every podman container
 		 * carries device rules, and a warning on each would end up in
-		 * the container's own output. The container's /dev holds only
-		 * the default devices either way. */
+		 * the container's own output. */
 		if (debug)
-			fprintf(stderr, "minirun: debug: linux.resources.devices is not applied (device rules "
-					"need an eBPF program on cgroup %s)\n", cgroup_mode_name(group->mode));
+			fprintf(stderr, "minirun: debug: linux.resources.devices is not applied (no devices "
+					"controller on this cgroup %s machine)\n", cgroup_mode_name(group->mode));
 		return 0;
 	}
 	size_t count = 0;
@@ -631,11 +665,6 @@ static int create_prepare(const struct container_create_options *options,
 	resources_warn_unapplied(config);
 	if (resources_validate(&config->resources) != 0)
 		return -1;
-	/* createContainer hooks would run inside the container's namespaces
-	 * before pivot_root, from the container's first process: minirun
-	 * does not do that, and a skipped hook must never go unnoticed. */
-	if (config->hook_count[OCI_HOOK_CREATE_CONTAINER] > 0)
-		return fail_msg("config.json: hooks.createContainer: not supported by minirun");
 	/* The filter is compiled now, while an error is still one line
 	 * (or read from the cache: compiling podman's profile is most of a
 	 * container's lifecycle; seccomp_cache.c). */
@@ -660,14 +689,16 @@ static int create_prepare(const struct container_create_options *options,
 	return 0;
 }
 
-/* prestart and createRuntime (the same point; prestart is deprecated),
- * with the state "creating"; then the startContainer hooks' state (as
- * "created") into their pipe, which the init reads at start. */
+/* prestart and createRuntime (the same point; prestart is deprecated);
+ * then the state for the createContainer and startContainer hooks into
+ * their pipe, which the init reads when it runs them. Every create-time
+ * hook sees the status "created", as crun's do and runtime-tools checks
+ * (the spec only says the state goes on stdin). */
 static int create_runtime_hooks(const struct oci_config *config, const struct container_state *state,
 				struct init_arguments *init)
 {
-	if (container_hooks_run(config, OCI_HOOK_PRESTART, state, CONTAINER_CREATING) != 0 ||
-	    container_hooks_run(config, OCI_HOOK_CREATE_RUNTIME, state, CONTAINER_CREATING) != 0)
+	if (container_hooks_run(config, OCI_HOOK_PRESTART, state, CONTAINER_CREATED) != 0 ||
+	    container_hooks_run(config, OCI_HOOK_CREATE_RUNTIME, state, CONTAINER_CREATED) != 0)
 		return -1;
 	if (init->start_state_write < 0)
 		return 0;
@@ -678,10 +709,10 @@ static int create_runtime_hooks(const struct oci_config *config, const struct co
 	size_t length = strlen(text);
 	int result = 0;
 	if (length >= CONTAINER_HOOK_STATE_MAX)
-		result = fail_msg("hooks.startContainer: the state JSON is over %d bytes (annotations?)",
+		result = fail_msg("hooks: the state JSON for the container's hooks is over %d bytes (annotations?)",
 				  CONTAINER_HOOK_STATE_MAX);
 	else if (write(init->start_state_write, text, length) != (ssize_t)length)
-		result = fail_errno("hooks.startContainer: write the state");
+		result = fail_errno("hooks: write the state for the container's hooks");
 	free(text);
 	close(init->start_state_write);
 	init->start_state_write = -1;
@@ -779,7 +810,8 @@ int container_create(const struct container_create_options *options,
 	}
 	init.ready_read = ready_pipe[0];
 	init.ready_write = ready_pipe[1];
-	if (config->hook_count[OCI_HOOK_START_CONTAINER] > 0) {
+	if (config->hook_count[OCI_HOOK_CREATE_CONTAINER] > 0 ||
+	    config->hook_count[OCI_HOOK_START_CONTAINER] > 0) {
 		int state_pipe[2];
 		if (pipe2(state_pipe, O_CLOEXEC) != 0) {
 			fail_errno("pipe2");
