@@ -837,19 +837,57 @@ PY
 	assert_output "minirun: container $id does not exist"
 }
 
-@test "minirun: without a mount namespace the host's is kept (chroot), and mounts that would reach the host are refused" {
+@test "minirun: without a mount namespace the mounts go to the host under one bind of the root, and delete takes them all away" {
+	local id pid
+	id=$(unique_name cfsmr)
+	config_edit 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]
+c["root"]["readonly"] = True'
+	config_args sh -c 'ls /www/index.html >/dev/null && echo in-the-root; cat /proc/1/comm; touch /etc/x 2>/dev/null || echo root-readonly; sleep 30'
+	mr_create "$id"
+	pid=$(state_field "$id" pid)
+	# The container shares the host's mount table: its /proc, /dev, ...
+	# are there, under the rootfs, while it exists.
+	assert_equal "$(readlink "/proc/$pid/ns/mnt")" "$(readlink /proc/self/ns/mnt)"
+	grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo || fail "no /proc under the rootfs: $(grep "$BUNDLE" /proc/self/mountinfo)"
+	minirun start "$id"
+	wait_until 5 grep -q root-readonly "$BATS_TEST_TMPDIR/$id.out"
+	run cat "$BATS_TEST_TMPDIR/$id.out"
+	assert_line in-the-root
+	# Its own /proc, of its PID namespace.
+	assert_line sh
+	# exec lands in the container's root too, not at the host's /.
+	run minirun exec "$id" ls /www/index.html
+	assert_success
+	run minirun exec "$id" ls /boot
+	assert_failure
+	minirun delete --force "$id"
+	assert_no_leftovers
+}
+
+@test "minirun: without a mount namespace, what would change the host outside the root is refused with one line" {
 	local id
 	id=$(unique_name cfsmr)
-	config_edit 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]'
-	run minirun create --bundle "$BUNDLE" "$id"
-	assert_failure
-	assert_output --partial 'config.json: mounts: needs a mount namespace'
-	assert_no_leftovers "$id"
+	config_edit 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]
+c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}'
+	config_args true
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 1
+	assert_equal "$MR_OUT" 'minirun: config.json: linux.sysctl: needs a mount namespace (linux.namespaces has no "mount")'
+	assert_no_leftovers
+	# The host's own / as the root: its /proc and /dev would be covered.
+	config_edit 'del c["linux"]["sysctl"]; c["root"]["path"] = "rootfs/../../../../../../../../.."'
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 1
+	grep -q "is the host's /: without a mount namespace the container's mounts would cover the host's" <<<"$MR_OUT" || fail "$MR_OUT"
+	assert_no_leftovers
+	config_edit 'c["root"]["path"] = "rootfs"'
+	# With nothing to mount, the root is a plain chroot.
 	config_edit 'c["mounts"] = []; c["linux"]["maskedPaths"] = []; c["linux"]["readonlyPaths"] = []; c["root"]["readonly"] = False'
 	config_args sh -c 'ls /www/index.html >/dev/null && echo in-the-root'
 	mr_run "$id"
 	assert_equal "$MR_STATUS" 0
 	assert_equal "$MR_OUT" in-the-root
+	assert_no_leftovers
 }
 
 @test "minirun: an unbindable bind mount of the config survives pivot_root" {

@@ -13,6 +13,7 @@
 #     DIF_SUBJECT=runc scripts/run-tests --chapter 09
 
 load helpers
+load helpers/08-mini-runtime
 load helpers/09-differential
 
 setup() {
@@ -82,7 +83,7 @@ setup() {
 }
 
 @test "differential: both refuse a bundle with an unknown seccomp action and leave nothing behind" {
-	dif_config_edit 'c["linux"]["seccomp"]["syscalls"][0]["action"] = "SCMP_ACT_BOGUS"'
+	config_edit 'c["linux"]["seccomp"]["syscalls"][0]["action"] = "SCMP_ACT_BOGUS"'
 	local name subject_status peer_status left=
 	dif_run "$DIF_SUBJECT"
 	subject_status=$DIF_STATUS

@@ -65,7 +65,15 @@ struct container_state {
 	 * chapter 05's cgroup directory, chapter 04's host-side link. */
 	char cgroup_path[PATH_MAX];
 	char network_link[32];
+	/* No mount namespace: the bind mount of the root on itself that
+	 * create made in the host's mount table, under which every mount
+	 * of the container lands (container_host_root_*). Its mount ID, or
+	 * CONTAINER_ROOT_MOUNT_NONE, or _PENDING between the record and the
+	 * mount (then delete cannot tell it from someone else's). */
+	long long root_mount_id;
 };
+#define CONTAINER_ROOT_MOUNT_NONE 0LL
+#define CONTAINER_ROOT_MOUNT_PENDING (-1LL)
 
 /* ---------------------------------------------------------------- state directory
  * container_state.c (not an exercise). */
@@ -233,6 +241,18 @@ char *container_hooks_state_text(const struct container_state *state, enum conta
 
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);
+
+/* A container without a mount namespace shares the host's mount table:
+ * its mounts would stay there after it. create binds the root on itself
+ * first (recording CONTAINER_ROOT_MOUNT_PENDING in state.json before, the
+ * mount's ID after), and every mount of the container goes on top of
+ * that one. Returns 0, or -1 after one line (nothing left mounted). */
+int container_host_root_mount(const char *root, struct container_state *state);
+
+/* delete: if the mount at state->rootfs is still the one recorded, detach
+ * it (MNT_DETACH), and with it every mount the container made under it.
+ * A mount someone else put there is left alone, with a warning. */
+int container_host_root_unmount(struct container_state *state);
 
 /* linux.sysctl: write each value to /proc/sys/KEY (dots made slashes)
  * of the container's /proc, checked to be a procfs: after pivot_root,

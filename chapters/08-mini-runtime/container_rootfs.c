@@ -756,3 +756,65 @@ out:
 	return result;
 }
 // end::devices[]
+
+/* ---------------------------------------------------------------- no mount namespace */
+
+/* The ID of the mount path is on (statx STATX_MNT_ID, Linux 5.8). */
+static int mount_id_of(const char *path, long long *id)
+{
+	struct statx attributes;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &attributes) != 0)
+		return -1;
+	if (!(attributes.stx_mask & STATX_MNT_ID)) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	*id = (long long)attributes.stx_mnt_id;
+	return 0;
+}
+
+// tag::host-root[]
+int container_host_root_mount(const char *root, struct container_state *state)
+{
+	/* Recorded before it is made: a runtime killed right after the
+	 * mount leaves a record that something may be there. */
+	state->root_mount_id = CONTAINER_ROOT_MOUNT_PENDING;
+	if (container_state_write(state) != 0)
+		return -1;
+	/* MS_REC: what the image already has mounted under its root stays
+	 * visible in the copy; the originals are never touched. */
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return fail_errno("bind-mount %s on itself (the container has no mount namespace)", root);
+	long long id;
+	if (mount_id_of(root, &id) != 0) {
+		fail_errno("statx %s (its mount ID)", root);
+		umount2(root, MNT_DETACH);
+		return -1;
+	}
+	state->root_mount_id = id;
+	return container_state_write(state);
+}
+
+int container_host_root_unmount(struct container_state *state)
+{
+	long long id;
+
+	if (state->root_mount_id == CONTAINER_ROOT_MOUNT_NONE)
+		return 0;
+	if (state->root_mount_id == CONTAINER_ROOT_MOUNT_PENDING) {
+		warn_msg("%s: create stopped half-way through binding it on itself; not unmounted (cannot tell it is ours)",
+			 state->rootfs);
+		return 0;
+	}
+	if (mount_id_of(state->rootfs, &id) != 0 || id != state->root_mount_id) {
+		warn_msg("%s: the mount there is not the one create made; left alone", state->rootfs);
+		return 0;
+	}
+	/* Lazy: a process that still has a file open under it keeps its
+	 * view; for everyone else the whole tree goes at once. */
+	if (umount2(state->rootfs, MNT_DETACH) != 0)
+		return fail_errno("unmount %s", state->rootfs);
+	state->root_mount_id = CONTAINER_ROOT_MOUNT_NONE;
+	return 0;
+}
+// end::host-root[]

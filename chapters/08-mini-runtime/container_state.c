@@ -112,10 +112,11 @@ int container_state_write(const struct container_state *state)
 	/* What only minirun needs, next to the spec's fields. */
 	json_object_set_new(object, "pid", json_integer(state->pid));
 	json_object_set_new(object, "minirun",
-			    json_pack("{s:I, s:s, s:s, s:s, s:s}", "pidStartTime",
+			    json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "pidStartTime",
 				      (json_int_t)state->pid_start_time, "rootfs", state->rootfs,
 				      "created", state->created, "cgroupPath", state->cgroup_path,
-				      "networkLink", state->network_link));
+				      "networkLink", state->network_link, "rootMountId",
+				      (json_int_t)state->root_mount_id));
 	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_STATE_FILE);
 	snprintf(temporary, sizeof temporary, "%s/.%s.new", state->directory, CONTAINER_STATE_FILE);
 	/* Write a new file, then rename it over the old one: rename(2) is
@@ -182,6 +183,7 @@ int container_state_read(const char *root, const char *id, struct container_stat
 	copy_string(state->created, sizeof state->created, own, "created");
 	copy_string(state->cgroup_path, sizeof state->cgroup_path, own, "cgroupPath");
 	copy_string(state->network_link, sizeof state->network_link, own, "networkLink");
+	state->root_mount_id = (long long)json_integer_value(json_object_get(own, "rootMountId"));
 	json_t *annotations = json_object_get(object, "annotations");
 	if (json_is_object(annotations) && json_object_size(annotations) > 0)
 		state->annotations = json_incref(annotations);

@@ -57,6 +57,9 @@ struct init_arguments {
 	struct nsjoin_set cgroup_namespace; /* a cgroup namespace joined by path */
 	struct nsjoin_set mount_namespace;  /* a mount namespace joined by path */
 	bool mount_namespace_listed; /* linux.namespaces has "mount" (new or by path) */
+	/* No mount namespace, but mounts to make: they go into the host's
+	 * table, under the bind mount create made (container_host_root_mount). */
+	bool root_on_host;
 	const char *joined_hostname; /* hostname for a uts namespace joined by path, or NULL */
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
@@ -134,6 +137,27 @@ static int run_start_container_hooks(struct init_arguments *init)
 	if (init->hook_state == NULL && read_hook_state(init) != 0)
 		return -1;
 	return container_hooks_run_text(init->config, OCI_HOOK_START_CONTAINER, init->hook_state);
+}
+
+/* No mount namespace: the config's mounts, /dev, linux.devices, masked
+ * and read-only paths, made under the root from the host's view (the
+ * same steps as with a namespace, minus pivot_root); root.readonly waits
+ * for the chroot. */
+static int container_host_root_populate(const struct init_arguments *init)
+{
+	const struct oci_config *config = init->config;
+
+	if (container_mounts_apply(config, init->debug) != 0 || container_dev_populate(config) != 0 ||
+	    container_devices_create(config) != 0)
+		return -1;
+	int null_fd = container_null_device_open();
+	if (null_fd < 0)
+		return -1;
+	int masked = container_paths_mask(config->root_path, config, null_fd);
+	close(null_fd);
+	if (masked != 0)
+		return -1;
+	return container_paths_make_readonly(config->root_path, config);
 }
 
 // tag::init-setup[]
@@ -238,6 +262,9 @@ static int container_init(void *argument)
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
 			return fail_errno("chroot %s", config->root_path);
+		/* "/" in here is the bind mount create made: read-only now. */
+		if (init->root_on_host && container_root_make_readonly(config) != 0)
+			return -1;
 		if (container_chdir(config->process.cwd) != 0)
 			return -1;
 		if (container_find_program(&config->process, program, sizeof program) != 0)
@@ -483,19 +510,28 @@ static int create_prepare(const struct container_create_options *options,
 	if (config->hostname != NULL && uts->path != NULL)
 		init->joined_hostname = config->hostname;
 	/* Without a mount namespace the container shares the runtime's:
-	 * anything mounted would land on the host, so refuse it. */
+	 * its mounts land in the host's table (under one bind mount of the
+	 * root, which delete removes). What would change the host's own
+	 * mounts or files outside the root is refused. */
 	init->mount_namespace_listed = oci_config_namespace(config, "mount") != NULL;
 	if (!init->mount_namespace_listed) {
-		const char *field = config->mount_count ? "mounts"
-				    : config->masked_path_count ? "linux.maskedPaths"
-				    : config->readonly_path_count ? "linux.readonlyPaths"
-				    : config->root_readonly ? "root.readonly"
-				    : config->rootfs_propagation ? "linux.rootfsPropagation"
+		const char *field = config->rootfs_propagation ? "linux.rootfsPropagation"
 				    : config->sysctl != NULL ? "linux.sysctl"
 				    : config->process.terminal ? "process.terminal" : NULL;
 		if (field != NULL)
-			return fail_msg("config.json: %s: needs a mount namespace (linux.namespaces has no \"mount\"): it would change the host's mounts",
+			return fail_msg("config.json: %s: needs a mount namespace (linux.namespaces has no \"mount\")",
 					field);
+		init->root_on_host = config->mount_count > 0 || config->masked_path_count > 0 ||
+				     config->readonly_path_count > 0 || config->root_readonly ||
+				     config->device_count > 0;
+		/* A root that is the host's own / would get a new /proc and
+		 * /dev on top of the host's. */
+		char real_root[PATH_MAX];
+		if (init->root_on_host && realpath(config->root_path, real_root) == NULL)
+			return fail_errno("config.json: root.path %s", config->root_path);
+		if (init->root_on_host && strcmp(real_root, "/") == 0)
+			return fail_msg("config.json: root.path: %s is the host's /: without a mount namespace the container's mounts would cover the host's",
+					config->root_path);
 	}
 	if (config->process.terminal && options->console_socket == NULL)
 		return fail_msg("config.json: process.terminal: needs --console-socket (the terminal's master goes there)");
@@ -631,6 +667,7 @@ int container_create(const struct container_create_options *options,
 	// HINT: state->cgroup_path: not ours), cgroup_set_limits (cgroup_limits_from_config) and
 	// HINT: cgroup_apply_more_resources (cpuset, shares, huge pages, device rules).
 	// HINT: nsjoin_enter(&joined) for namespaces given by path (the child inherits them).
+	// HINT: Without a mount namespace (init.root_on_host): container_host_root_mount.
 	// HINT: pidns_spawn (02.1) with namespaces = config->clone_flags minus CLONE_NEWCGROUP
 	// HINT: (08.1 makes it later), the hostname (with a new uts), command = process.args,
 	// HINT: before_exec = container_init, &init. Record the PID and process_start_time AT
@@ -658,6 +695,7 @@ int container_create(const struct container_create_options *options,
 fail:
 	if (spawned)
 		pidns_cancel(&child); /* kills, reaps, restores the signal mask */
+	container_host_root_unmount(state);
 	if (cgroup_made)
 		cgroup_destroy(&group);
 	container_state_directory_remove(state);
@@ -788,7 +826,8 @@ int container_delete(struct container_state *state, bool force)
 	// HINT: container_process_alive(), wait until it is gone (poll every 10 ms; reap it with
 	// HINT: waitpid(WNOHANG) in case we are its parent). Then the cgroup the state records, if
 	// HINT: it exists (container_cgroup; cgroup_destroy kills what exec left in it), then
-	// HINT: the state directory (container_state_directory_remove).
+	// HINT: the state directory (container_state_directory_remove). A container without a
+	// HINT: mount namespace left its mounts on the host: container_host_root_unmount first.
 	return lab_todo("08.7");
 }
 // end::delete[]
@@ -815,6 +854,10 @@ struct exec_child {
 	int release_read;          /* the parent says go (it has attached the cgroup) */
 	int status_write;          /* an int exit code on failure; EOF once exec'd */
 	int console_socket;
+	/* No mount namespace: the container's root (/proc/PID/root), to
+	 * chroot into; joining the host's own mount namespace again would
+	 * leave the process at the host's /. -1 otherwise. */
+	int root_fd;
 	struct sock_fprog seccomp;
 	bool user_namespace;
 };
@@ -849,6 +892,10 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	if (nsjoin_enter(child->inner) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	nsjoin_close(child->inner);
+	if (child->root_fd >= 0 && (fchdir(child->root_fd) != 0 || chroot(".") != 0)) {
+		fail_errno("chroot into the container's root");
+		exec_child_fail(child, EXEC_SETUP_FAILED);
+	}
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_chdir(process->cwd) != 0)
@@ -881,7 +928,7 @@ int container_exec(const struct container_state *state, const struct container_e
 	struct nsjoin_set outer, inner;
 	struct cgroup group;
 	struct exec_child child = {.options = options, .inner = &inner, .release_read = -1,
-				   .status_write = -1, .console_socket = -1,
+				   .status_write = -1, .console_socket = -1, .root_fd = -1,
 				   .user_namespace = oci_config_namespace(config, "user") != NULL};
 	int release_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
 	int result = EXEC_SETUP_FAILED;
@@ -914,6 +961,15 @@ int container_exec(const struct container_state *state, const struct container_e
 		fail_errno("pipe2");
 		goto out;
 	}
+	if (oci_config_namespace(config, "mount") == NULL) {
+		char root[64];
+		snprintf(root, sizeof root, "/proc/%d/root", (int)state->pid);
+		child.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (child.root_fd < 0) {
+			fail_errno("open %s", root);
+			goto out;
+		}
+	}
 
 	// TODO 08.9: exec: join the container, in two halves around the fork
 	// HINT: Open every namespace of state->pid first (03.1): `outer` = IPC, network, PID, time,
@@ -939,6 +995,8 @@ out:
 	}
 	if (child.console_socket >= 0)
 		close(child.console_socket);
+	if (child.root_fd >= 0)
+		close(child.root_fd);
 	container_seccomp_free(&child.seccomp);
 	nsjoin_close(&outer);
 	nsjoin_close(&inner);

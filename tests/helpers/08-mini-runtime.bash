@@ -19,8 +19,9 @@ make_bundle() {
 	config_edit 'c["root"]["readonly"] = False'
 }
 
-# config_edit PYTHON: change $BUNDLE/config.json; the statement sees the
-# parsed config as `c` (jq may be missing, python3 is a lab dependency).
+# config_edit PYTHON [ARG...]: change $BUNDLE/config.json; the statement
+# sees the parsed config as `c` and the ARGs as sys.argv[3:] (jq may be
+# missing, python3 is a lab dependency).
 config_edit() {
 	python3 -c '
 import json, sys
@@ -28,7 +29,7 @@ path = sys.argv[1]
 c = json.load(open(path))
 exec(sys.argv[2])
 json.dump(c, open(path, "w"), indent=2)
-' "$BUNDLE/config.json" "$1"
+' "$BUNDLE/config.json" "$@"
 }
 
 # config_args ARG...: set process.args.

@@ -51,18 +51,6 @@ dif_setup() {
 	dif_make_bundle
 }
 
-# dif_config_edit PYTHON [ARG...]: change $BUNDLE/config.json; the
-# statement sees the parsed config as `c` and ARGs as sys.argv[3:].
-dif_config_edit() {
-	python3 -c '
-import json, sys
-path = sys.argv[1]
-c = json.load(open(path))
-exec(sys.argv[2])
-json.dump(c, open(path, "w"), indent=2)
-' "$BUNDLE/config.json" "$@"
-}
-
 # dif_make_bundle: $BUNDLE from `minirun spec` (the same starting point a
 # reader has), then what the comparison needs: every namespace but user
 # and time, a cgroup mount, memory and pids limits, capabilities in all
@@ -74,7 +62,7 @@ dif_make_bundle() {
 	mkdir -p "$BUNDLE"
 	mv "$(rootfs_copy)" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$BIN/minirun" spec) || fail "minirun spec failed"
-	dif_config_edit '
+	config_edit '
 c["process"]["args"] = ["/bin/sh", "-c", sys.argv[3]]
 c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount", "cgroup")]
 c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
@@ -141,7 +129,7 @@ dif_run() {
 	python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); print("\n".join(c["linux"]["maskedPaths"]))' \
 		"$BUNDLE/config.json" >"$BUNDLE/rootfs/masked-paths"
 	printf '%s\n' "${DIF_DEFAULT_DEVICES[@]}" >"$BUNDLE/rootfs/default-devices"
-	dif_config_edit 'c["linux"]["cgroupsPath"] = "'"$cgroup"'"'
+	config_edit 'c["linux"]["cgroupsPath"] = "'"$cgroup"'"'
 	defer dif_remove_cgroup "$cgroup"
 	defer "$runtime" --root "$state" delete --force "$id"
 	DIF_STATUS=0
