@@ -155,34 +155,26 @@ static int read_hook_state(struct init_arguments *init)
 	return 0;
 }
 
-/* hooks.createContainer: in the container's namespaces, after the
- * mounts and before pivot_root (or chroot), so the hook's path and
- * everything it touches are the host's files. */
-static int run_create_container_hooks(struct init_arguments *init)
+/* The hooks the container's own process runs: createContainer (in the
+ * container's namespaces, after the mounts and before pivot_root or
+ * chroot, so its path and what it touches are the host's) and
+ * startContainer (after start, just before the program: the
+ * container's paths). */
+static int run_container_hooks(struct init_arguments *init, enum oci_hook_kind kind)
 {
-	if (init->config->hook_count[OCI_HOOK_CREATE_CONTAINER] == 0)
+	if (init->config->hook_count[kind] == 0)
 		return 0;
 	if (init->hook_state == NULL && read_hook_state(init) != 0)
 		return -1;
-	return container_hooks_run_text(init->config, OCI_HOOK_CREATE_CONTAINER, init->hook_state);
+	return container_hooks_run_text(init->config, kind, init->hook_state);
 }
 
-/* hooks.startContainer: in the container, after start, just before the
- * program (paths are the container's). */
-static int run_start_container_hooks(struct init_arguments *init)
-{
-	if (init->config->hook_count[OCI_HOOK_START_CONTAINER] == 0)
-		return 0;
-	if (init->hook_state == NULL && read_hook_state(init) != 0)
-		return -1;
-	return container_hooks_run_text(init->config, OCI_HOOK_START_CONTAINER, init->hook_state);
-}
-
-/* No mount namespace: the config's mounts, /dev, linux.devices, masked
- * and read-only paths, made under the root from the host's view (the
- * same steps as with a namespace, minus pivot_root); root.readonly waits
- * for the chroot. */
-static int container_host_root_populate(const struct init_arguments *init)
+/* What goes under the root while the host's files are still in view:
+ * config.json's mounts (a bind mount's source is a host path), /dev,
+ * linux.devices (made while we still have CAP_MKNOD) and the masked
+ * paths, resolved inside the root with the host's /dev/null (checked to
+ * be the null device), never the image's, which may be anything. */
+static int container_root_populate(const struct init_arguments *init)
 {
 	const struct oci_config *config = init->config;
 
@@ -194,9 +186,7 @@ static int container_host_root_populate(const struct init_arguments *init)
 		return -1;
 	int masked = container_paths_mask(config->root_path, config, null_fd);
 	close(null_fd);
-	if (masked != 0)
-		return -1;
-	return container_paths_make_readonly(config->root_path, config);
+	return masked;
 }
 
 // tag::init-setup[]
@@ -214,12 +204,10 @@ static int container_init_setup(struct init_arguments *init)
 	// HINT: us in our cgroup by now): nsjoin_enter(&init->cgroup_namespace) if one was given
 	// HINT: by path, else unshare(CLONE_NEWCGROUP) if config->clone_flags asks for one. In a
 	// HINT: new network namespace, container_loopback_up(). Then
-	// HINT: config.json's mounts (container_mounts_apply), /dev (container_dev_populate, then
-	// HINT: linux.devices with container_devices_create) and
-	// HINT: linux.maskedPaths with the host's checked /dev/null (container_null_device_open,
-	// HINT: container_paths_mask(config->root_path, ...)) while host paths are reachable (the
+	// HINT: config.json's mounts, /dev, linux.devices and the masked paths, all in
+	// HINT: container_root_populate, while host paths are reachable (the
 	// HINT: root bound onto itself first, MS_BIND|MS_REC); the createContainer hooks
-	// HINT: (run_create_container_hooks, still in the host's view); pivot_into the root (01.4); then
+	// HINT: (run_container_hooks, still in the host's view); pivot_into the root (01.4); then
 	// HINT: inside: container_root_propagation_apply, container_sysctl_apply,
 	// HINT: container_paths_make_readonly("/", config) (linux.readonlyPaths), the terminal if
 	// HINT: console_socket >= 0 (container_terminal_setup, binding /dev/console),
@@ -259,9 +247,11 @@ static int container_init_setup(struct init_arguments *init)
 	 * (as crun's), made after the exec fifo wait (which needs the
 	 * host's /proc). */
 	if (!init->mount_namespace_listed) {
-		if (init->root_on_host && container_host_root_populate(init) != 0)
+		if (init->root_on_host &&
+		    (container_root_populate(init) != 0 ||
+		     container_paths_make_readonly(config->root_path, config) != 0))
 			return -1;
-		if (run_create_container_hooks(init) != 0)
+		if (run_container_hooks(init, OCI_HOOK_CREATE_CONTAINER) != 0)
 			return -1;
 		return container_process_attributes_apply(&config->process);
 	}
@@ -271,28 +261,13 @@ static int container_init_setup(struct init_arguments *init)
 	 * would drop it). */
 	if (mount(config->root_path, config->root_path, NULL, MS_BIND | MS_REC, NULL) != 0)
 		return fail_errno("bind-mount %s on itself", config->root_path);
-	/* Mounts first, under the root path: a bind mount's source is a
-	 * host path, unreachable after pivot_root. */
-	if (container_mounts_apply(config, init->debug) != 0)
-		return -1;
-	if (container_dev_populate(config) != 0)
-		return -1;
-	/* linux.devices, made in the root while we still have CAP_MKNOD. */
-	if (container_devices_create(config) != 0)
-		return -1;
-	/* Masked paths, resolved inside the root while the host's /dev/null
-	 * (checked to be the null device) is reachable: never the image's
-	 * /dev/null, which may be anything. */
-	int null_fd = container_null_device_open();
-	if (null_fd < 0)
-		return -1;
-	int masked = container_paths_mask(config->root_path, config, null_fd);
-	close(null_fd);
-	if (masked != 0)
+	/* Mounts, /dev, devices and masks under the root path, before
+	 * pivot_root: bind sources and the host's /dev/null are host paths. */
+	if (container_root_populate(init) != 0)
 		return -1;
 	/* The last moment the host's files are in view: a createContainer
 	 * hook runs from the host's path, in the container's namespaces. */
-	if (run_create_container_hooks(init) != 0)
+	if (run_container_hooks(init, OCI_HOOK_CREATE_CONTAINER) != 0)
 		return -1;
 	/* From here on the host's files are out of reach. */
 	if (pivot_into(config->root_path) != 0)
@@ -407,7 +382,7 @@ static int container_init(void *argument)
 		return -1;
 	/* hooks.startContainer: in the container, after start, just before
 	 * the program (paths are the container's, after pivot_root). */
-	if (run_start_container_hooks(init) != 0)
+	if (run_container_hooks(init, OCI_HOOK_START_CONTAINER) != 0)
 		return -1;
 	if (!init->mount_namespace_listed) {
 		if (chroot(config->root_path) != 0)
