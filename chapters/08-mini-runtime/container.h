@@ -249,6 +249,16 @@ int container_root_make_readonly(const struct oci_config *config);
  * that one. Returns 0, or -1 after one line (nothing left mounted). */
 int container_host_root_mount(const char *root, struct container_state *state);
 
+/* process.apparmorProfile and process.selinuxLabel (container_lsm.c):
+ * ask the module to switch the process to that label at its next
+ * execve, through /proc/thread-self/attr (checked to be a procfs). Called
+ * after the setup and before the security step. A module this kernel
+ * does not run: one warning. Returns 0, or -1 after one line. */
+int container_lsm_set_exec_labels(const struct oci_process *process);
+
+/* Is SELinux running (selinuxfs at /sys/fs/selinux)? */
+bool container_selinux_enabled(void);
+
 /* delete: if the mount at state->rootfs is still the one recorded, detach
  * it (MNT_DETACH), and with it every mount the container made under it.
  * A mount someone else put there is left alone, with a warning. */

@@ -256,8 +256,21 @@ static int mount_one_at(const struct oci_config *config, int root_fd, const stru
 		}
 	} else {
 		const char *source = entry->source != NULL ? entry->source : entry->type;
+		const char *data = entry->data;
+		char labeled[4096 + 4200];
+		/* linux.mountLabel: the SELinux context of the files of the
+		 * filesystems made for the container (as runc does for these). */
+		if (config->mount_label != NULL && container_selinux_enabled() &&
+		    (strcmp(entry->type, "tmpfs") == 0 || strcmp(entry->type, "devpts") == 0 ||
+		     strcmp(entry->type, "mqueue") == 0)) {
+			if (snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data, data[0] ? "," : "",
+				     config->mount_label) >= (int)sizeof labeled)
+				return fail_msg("mounts: the options of %s are too long with linux.mountLabel",
+						entry->destination);
+			data = labeled;
+		}
 		if (mount(source, target, entry->type, entry->flags & ~MS_REMOUNT,
-			  entry->data[0] ? entry->data : NULL) != 0)
+			  data[0] ? data : NULL) != 0)
 			return fail_errno("mount %s on %s", entry->type, entry->destination);
 		if (strcmp(entry->type, "sysfs") == 0 &&
 		    container_mounted_fs_check(root_fd, entry->destination, SYSFS_MAGIC) != 0)

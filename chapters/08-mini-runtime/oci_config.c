@@ -71,6 +71,30 @@ static int read_optional_string(json_t *object, const char *key, const char *par
 	return read_string(value, field_key(field, parent, key), out);
 }
 
+/* A security label (an AppArmor profile, an SELinux context): one line
+ * of printable text, written as is into /proc/self/attr files or mount
+ * options. "" counts as absent, as runc and crun treat it. */
+static int read_label(json_t *object, const char *key, const char *parent, const char **out)
+{
+	char field[FIELD_SIZE];
+
+	if (read_optional_string(object, key, parent, out) != 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	if ((*out)[0] == '\0') {
+		*out = NULL;
+		return 0;
+	}
+	if (strlen(*out) > 4095)
+		return field_error(field_key(field, parent, key), "must be at most 4095 characters");
+	for (const char *c = *out; *c; c++)
+		if (*c < 0x21 || *c == 0x7f || *c == '"')
+			return field_error(field_key(field, parent, key),
+					   "must be printable, without spaces or double quotes");
+	return 0;
+}
+
 static int read_absolute_path(json_t *value, const char *field, const char **out)
 {
 	if (read_string(value, field, out) != 0)
@@ -447,6 +471,9 @@ static int parse_process(json_t *process_json, struct oci_process *process)
 		    parse_capability_set(capabilities, "ambient", &caps->ambient))
 			return -1;
 	}
+	if (read_label(process_json, "apparmorProfile", parent, &process->apparmor_profile) != 0 ||
+	    read_label(process_json, "selinuxLabel", parent, &process->selinux_label) != 0)
+		return -1;
 	return read_bool(process_json, "noNewPrivileges", parent, &process->no_new_privileges);
 }
 
@@ -937,6 +964,8 @@ static int parse_linux(json_t *linux_json, struct oci_config *config)
 	config->seccomp = optional_member(linux_json, "seccomp", "linux", JSON_OBJECT,
 					  "an object", &failed);
 	if (failed)
+		return -1;
+	if (read_label(linux_json, "mountLabel", "linux", &config->mount_label) != 0)
 		return -1;
 	config->sysctl = optional_member(linux_json, "sysctl", "linux", JSON_OBJECT,
 					 "an object", &failed);

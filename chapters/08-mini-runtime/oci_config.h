@@ -132,6 +132,10 @@ struct oci_process {
 	int oom_score_adj;     /* -1000..1000 */
 	struct oci_capabilities capabilities;
 	bool no_new_privileges;
+	/* The Linux security module's label for the program: an AppArmor
+	 * profile name, an SELinux context; NULL when absent (or ""). */
+	const char *apparmor_profile;
+	const char *selinux_label;
 };
 
 struct oci_config {
@@ -153,6 +157,7 @@ struct oci_config {
 	const char **masked_paths, **readonly_paths;
 	json_t *seccomp;       /* linux.seccomp as parsed (borrowed), or NULL: chapter 07 compiles it */
 	json_t *sysctl;        /* linux.sysctl (borrowed; keys checked: namespaced only), or NULL */
+	const char *mount_label; /* linux.mountLabel: SELinux context of the container's mounts, or NULL */
 	unsigned long rootfs_propagation; /* linux.rootfsPropagation: MS_SHARED, ... (| MS_REC), or 0 */
 	json_t *annotations;   /* the annotations object (borrowed), or NULL */
 	struct oci_resources resources;

@@ -348,6 +348,9 @@ static int container_init(void *argument)
 		close(init->start_state_write);
 	if (container_init_setup(init) != 0)
 		return -1;
+	/* The AppArmor profile or SELinux label the program starts in. */
+	if (container_lsm_set_exec_labels(&config->process) != 0)
+		return -1;
 	/* Find the program now, so create (not start) fails on a typo
 	 * (in a chroot, only once it is made, after the wait). */
 	if (init->mount_namespace_listed &&
@@ -1228,6 +1231,8 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 		fail_errno("chroot into the container's root");
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	}
+	if (container_lsm_set_exec_labels(process) != 0)
+		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_chdir(process->cwd) != 0)
