@@ -27,6 +27,32 @@ escape_link() {
 	ln -s "../../../../../../../../../../../..$2" "$link"
 }
 
+# relative_link_attack [PYTHON]: the rootfs's /mnt/x and /mnt/t are
+# relative symlinks climbing out of the root to two host directories; a
+# bind mount goes to /mnt/x/file and a tmpfs to /mnt/t (PYTHON edits the
+# config further). Both must land inside the root, the host directories
+# stay empty, and the container sees both.
+relative_link_attack() {
+	local id host other source
+	id=$(unique_name cfsmr)
+	host=$(host_dir rel)
+	other=$(host_dir rel2)
+	source=$BATS_TEST_TMPDIR/source-file
+	echo "bound-$CFS_ID" >"$source"
+	escape_link /mnt/x "$host"
+	escape_link /mnt/t "$other"
+	config_edit 'c["mounts"] += [{"destination": "/mnt/x/file", "type": "bind", "source": "'"$source"'", "options": ["bind"]},
+{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs"}]
+'"${1:-}"
+	config_args sh -c 'cat /mnt/x/file; stat -f -c "fs=%T" /mnt/t'
+	mr_run "$id"
+	assert_dir_empty "$host"
+	assert_dir_empty "$other"
+	assert_equal "$MR_STATUS" 0 || fail "minirun run: $MR_OUT"
+	assert_equal "$MR_OUT" "bound-$CFS_ID
+fs=tmpfs"
+}
+
 # config_without_dev_tmpfs: drop the /dev tmpfs and the mounts below it,
 # so the rootfs's own /dev is what the container gets.
 config_without_dev_tmpfs() {
