@@ -202,9 +202,10 @@ setup() {
 	run "$BIN/nsjoin" pin --target "$TARGET_PID" --net "$net_pin" --uts "$uts_pin"
 	assert_success
 	assert_output ""
-	# Every process of the namespaces ends.
+	# Every process of the namespaces ends (the sleep may be gone
+	# already: --kill-child ends it with unshare).
 	kill_process "$BG_PID"
-	kill -KILL "$TARGET_PID"
+	kill -KILL "$TARGET_PID" 2>/dev/null || true
 	wait_until 5 process_gone "$TARGET_PID"
 	run "$BIN/nsjoin" --net="$net_pin" --uts="$uts_pin" -- "$PROBE" id ns
 	assert_success
