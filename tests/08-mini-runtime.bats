@@ -1040,6 +1040,15 @@ EOF
 	assert_success
 	assert_output "$profile (enforce)"
 	minirun delete --force "$id"
+	# An image without a sysfs mount and a /sys that says AppArmor is
+	# off: the runtime decided from the host's /sys, the profile holds.
+	mkdir -p "$BUNDLE/rootfs/sys/module/apparmor/parameters"
+	echo N >"$BUNDLE/rootfs/sys/module/apparmor/parameters/enabled"
+	config_edit 'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys"]'
+	config_args cat /proc/self/attr/current
+	mr_run "$id"
+	assert_equal "$MR_STATUS" 0
+	assert_equal "$MR_OUT" "$profile (enforce)"
 	# A profile the kernel does not know fails create, with one line.
 	config_edit 'c["process"]["apparmorProfile"] = "cfs-no-such-profile-'"$CFS_ID"'"'
 	config_args true

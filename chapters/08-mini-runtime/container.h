@@ -249,12 +249,22 @@ int container_root_make_readonly(const struct oci_config *config);
  * that one. Returns 0, or -1 after one line (nothing left mounted). */
 int container_host_root_mount(const char *root, struct container_state *state);
 
-/* process.apparmorProfile and process.selinuxLabel (container_lsm.c):
- * ask the module to switch the process to that label at its next
- * execve, through /proc/thread-self/attr (checked to be a procfs). Called
- * after the setup and before the security step. A module this kernel
- * does not run: one warning. Returns 0, or -1 after one line. */
-int container_lsm_set_exec_labels(const struct oci_process *process);
+/* Which of process.apparmorProfile and process.selinuxLabel this kernel
+ * can apply (container_lsm.c). */
+struct container_lsm_plan {
+	bool apparmor, selinux;
+};
+
+/* Decide it from the host's /sys, in the runtime, before the container's
+ * process is started: a label for a module this kernel does not run gets
+ * one warning. */
+void container_lsm_plan(const struct oci_process *process, struct container_lsm_plan *plan);
+
+/* In the container's process, after the setup and before the security
+ * step: ask the module to switch the process to the planned label at its
+ * next execve, through /proc/thread-self/attr (checked to be a procfs).
+ * Returns 0, or -1 after one line. */
+int container_lsm_set_exec_labels(const struct oci_process *process, const struct container_lsm_plan *plan);
 
 /* Is SELinux running (selinuxfs at /sys/fs/selinux)? */
 bool container_selinux_enabled(void);

@@ -16,9 +16,12 @@
  * profiles a process may switch to: after the setup, in the container's
  * own (checked) /proc.
  *
- * A config that names a label for a module this kernel does not run gets
- * one warning and runs without it, as runc does (podman names one only
- * where the module is on); a label the module does not know fails create.
+ * Whether the kernel runs the module is decided by the runtime, from the
+ * host's /sys, before the container's process sees only the container's
+ * (an image could ship a /sys saying "N"). A config that names a label
+ * for a module this kernel does not run gets one warning and runs without
+ * it, as runc does (podman names one only where the module is on); a
+ * label the module does not know fails create.
  *
  * Read: proc(5) (/proc/pid/attr), apparmor(7), aa-exec(1), runcon(1),
  * Documentation/admin-guide/LSM/apparmor.rst, selinux(8) "context=".
@@ -80,29 +83,33 @@ static int write_exec_attribute(const char *module_path, const char *text, const
 }
 
 // tag::lsm[]
-int container_lsm_set_exec_labels(const struct oci_process *process)
+void container_lsm_plan(const struct oci_process *process, struct container_lsm_plan *plan)
+{
+	plan->apparmor = process->apparmor_profile != NULL && apparmor_enabled();
+	plan->selinux = process->selinux_label != NULL && container_selinux_enabled();
+	if (process->apparmor_profile != NULL && !plan->apparmor)
+		warn_msg("process.apparmorProfile %s: AppArmor is not enabled on this host: not applied",
+			 process->apparmor_profile);
+	if (process->selinux_label != NULL && !plan->selinux)
+		warn_msg("process.selinuxLabel %s: SELinux is not enabled on this host: not applied",
+			 process->selinux_label);
+}
+
+int container_lsm_set_exec_labels(const struct oci_process *process, const struct container_lsm_plan *plan)
 {
 	char command[4200];
 
-	if (process->apparmor_profile != NULL) {
-		/* AppArmor's command "exec PROFILE": switch at the next execve. */
+	/* AppArmor's command "exec PROFILE": switch at the next execve. */
+	if (plan->apparmor) {
 		snprintf(command, sizeof command, "exec %s", process->apparmor_profile);
-		if (!apparmor_enabled())
-			warn_msg("process.apparmorProfile %s: AppArmor is not enabled on this host: not applied",
-				 process->apparmor_profile);
-		else if (write_exec_attribute("/proc/thread-self/attr/apparmor/exec", command,
-					      "process.apparmorProfile", process->apparmor_profile) != 0)
+		if (write_exec_attribute("/proc/thread-self/attr/apparmor/exec", command,
+					 "process.apparmorProfile", process->apparmor_profile) != 0)
 			return -1;
 	}
-	if (process->selinux_label != NULL) {
-		/* SELinux takes the context itself. */
-		if (!container_selinux_enabled())
-			warn_msg("process.selinuxLabel %s: SELinux is not enabled on this host: not applied",
-				 process->selinux_label);
-		else if (write_exec_attribute(NULL, process->selinux_label, "process.selinuxLabel",
-					      process->selinux_label) != 0)
-			return -1;
-	}
+	/* SELinux takes the context itself. */
+	if (plan->selinux && write_exec_attribute(NULL, process->selinux_label, "process.selinuxLabel",
+						  process->selinux_label) != 0)
+		return -1;
 	return 0;
 }
 // end::lsm[]

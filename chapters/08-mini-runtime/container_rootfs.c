@@ -796,12 +796,16 @@ int container_host_root_mount(const char *root, struct container_state *state)
 		return -1;
 	/* MS_REC: what the image already has mounted under its root stays
 	 * visible in the copy; the originals are never touched. */
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) != 0)
-		return fail_errno("bind-mount %s on itself (the container has no mount namespace)", root);
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) != 0) {
+		fail_errno("bind-mount %s on itself (the container has no mount namespace)", root);
+		state->root_mount_id = CONTAINER_ROOT_MOUNT_NONE; /* nothing was made */
+		return -1;
+	}
 	long long id;
 	if (mount_id_of(root, &id) != 0) {
 		fail_errno("statx %s (its mount ID)", root);
 		umount2(root, MNT_DETACH);
+		state->root_mount_id = CONTAINER_ROOT_MOUNT_NONE;
 		return -1;
 	}
 	state->root_mount_id = id;

@@ -60,6 +60,7 @@ struct init_arguments {
 	/* No mount namespace, but mounts to make: they go into the host's
 	 * table, under the bind mount create made (container_host_root_mount). */
 	bool root_on_host;
+	struct container_lsm_plan lsm; /* the labels to set, decided from the host's view */
 	const char *joined_hostname; /* hostname for a uts namespace joined by path, or NULL */
 	bool user_namespace;      /* the container has a user namespace of its own */
 	bool debug;
@@ -349,7 +350,7 @@ static int container_init(void *argument)
 	if (container_init_setup(init) != 0)
 		return -1;
 	/* The AppArmor profile or SELinux label the program starts in. */
-	if (container_lsm_set_exec_labels(&config->process) != 0)
+	if (container_lsm_set_exec_labels(&config->process, &init->lsm) != 0)
 		return -1;
 	/* Find the program now, so create (not start) fails on a typo
 	 * (in a chroot, only once it is made, after the wait). */
@@ -683,6 +684,7 @@ static int create_prepare(const struct container_create_options *options,
 			return -1;
 	}
 	resources_warn_unapplied(config);
+	container_lsm_plan(&config->process, &init->lsm);
 	if (resources_validate(&config->resources) != 0)
 		return -1;
 	/* The filter is compiled now, while an error is still one line
@@ -1193,6 +1195,7 @@ struct exec_child {
 	 * chroot into; joining the host's own mount namespace again would
 	 * leave the process at the host's /. -1 otherwise. */
 	int root_fd;
+	struct container_lsm_plan lsm;
 	struct sock_fprog seccomp;
 	bool user_namespace;
 };
@@ -1231,7 +1234,7 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 		fail_errno("chroot into the container's root");
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	}
-	if (container_lsm_set_exec_labels(process) != 0)
+	if (container_lsm_set_exec_labels(process, &child->lsm) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
@@ -1298,6 +1301,7 @@ int container_exec(const struct container_state *state, const struct container_e
 		fail_errno("pipe2");
 		goto out;
 	}
+	container_lsm_plan(&config->process, &child.lsm);
 	if (oci_config_namespace(config, "mount") == NULL) {
 		char root[64];
 		snprintf(root, sizeof root, "/proc/%d/root", (int)state->pid);
