@@ -126,3 +126,41 @@ C
 	[[ -e /run/netns/${ns}x ]] || fail "clean-host removed a namespace outside --only"
 	assert_not_exist "$group"
 }
+
+@test "deps installs by need: make run's list has no test tool, make test's adds them, no name is pinned to a version" {
+	run "$PROJECT_ROOT/scripts/deps" --for run --list
+	assert_success
+	assert_line libmnl-dev
+	assert_line busybox-static
+	refute_line bats
+	refute_line podman
+	refute_line clang
+	run "$PROJECT_ROOT/scripts/deps" --for run,test --list
+	assert_success
+	assert_line libmnl-dev
+	assert_line bats
+	assert_line podman
+	run "$PROJECT_ROOT/scripts/deps" --for nonsense --list
+	assert_failure
+	assert_output "deps: unknown need 'nonsense': one of run test book vm bench fuzz or all"
+	# A name like libclang-rt-14-dev exists on one release only.
+	run "$PROJECT_ROOT/scripts/deps" --list
+	assert_success
+	refute_output --regexp '-[0-9]+(\.[0-9]+)?-dev$'
+}
+
+@test "make reads no machine state when it reads the GNUmakefile, and names what is missing when it builds" {
+	# A pkg-config that finds nothing and notes each call.
+	local fake=$BATS_TEST_TMPDIR/pkg-config calls=$BATS_TEST_TMPDIR/calls
+	printf '#!/bin/sh\necho "$@" >>%s\nexit 1\n' "$calls" >"$fake"
+	chmod +x "$fake"
+	run make -C "$PROJECT_ROOT" -n all PKG_CONFIG="$fake" BUILD="$BATS_TEST_TMPDIR/build"
+	assert_success
+	assert_file_not_exists "$calls"
+	run make -C "$PROJECT_ROOT" --no-print-directory all PKG_CONFIG="$fake" BUILD="$BATS_TEST_TMPDIR/build"
+	assert_failure
+	assert_line --regexp '^make: pkg-config cannot find jansson libarchive libcap libcrypto libmnl libnftables libseccomp nettle.*: sudo make deps$'
+	run make -C "$PROJECT_ROOT" --no-print-directory all PKG_CONFIG="$BATS_TEST_TMPDIR/absent" BUILD="$BATS_TEST_TMPDIR/build"
+	assert_failure
+	assert_line "make: $BATS_TEST_TMPDIR/absent not found (Debian package pkg-config): sudo make deps"
+}
