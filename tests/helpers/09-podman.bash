@@ -41,9 +41,12 @@ pm_setup_file() {
 # pm_teardown_file: every container and image, the scratch directory and
 # the cgroup parent.
 pm_teardown_file() {
-	[[ -n ${PM_DIR:-} && -d $PM_DIR ]] || return 0
-	pm --clean || true
-	pm_remove_cgroup_parent
+	if [[ -n ${PM_DIR:-} && -d $PM_DIR ]]; then
+		pm --clean || true
+		pm_remove_cgroup_parent
+	fi
+	# Last: the containers' cgroups in the hugetlb hierarchy are gone.
+	crun_hybrid_restore
 }
 
 # pm ARGS...: podman (or --import/--clean) with this file's scratch
