@@ -75,9 +75,29 @@ cgroup_mode() {
 	fi
 }
 
+# userns_restriction: why this machine refuses user namespaces, in
+# parentheses, as far as its sysctls tell.
+userns_restriction() {
+	local sysctl value
+	for sysctl in kernel/apparmor_restrict_unprivileged_userns kernel/unprivileged_userns_clone \
+		user/max_user_namespaces; do
+		value=$(cat "/proc/sys/$sysctl" 2>/dev/null) || continue
+		case $sysctl=$value in
+		kernel/apparmor_restrict_unprivileged_userns=1)
+			echo "(AppArmor restricts them: kernel.apparmor_restrict_unprivileged_userns=1; see make doctor)"
+			return ;;
+		kernel/unprivileged_userns_clone=0 | user/max_user_namespaces=0)
+			echo "(${sysctl//\//.}=$value; see make doctor)"
+			return ;;
+		esac
+	done
+	echo "(see make doctor)"
+}
+
 # requires FEATURE...: skip the test (fail it in strict mode) unless the
 # machine has every feature. Features: root cgroup_v1 cgroup_v2 cgroup
-# userns overlay netns nft veth bridge, or any command name (crun, podman).
+# userns (for root) unprivileged_userns (for any user) overlay netns nft
+# veth bridge, or any command name (crun, podman).
 requires() {
 	local feature reason
 	for feature in "$@"; do
@@ -87,7 +107,14 @@ requires() {
 		cgroup_v1) [[ $(cgroup_mode) == v1 ]] || reason="needs cgroup v1 (this machine: $(cgroup_mode))" ;;
 		cgroup_v2) [[ $(cgroup_mode) == v2 ]] || reason="needs cgroup v2 (this machine: $(cgroup_mode))" ;;
 		cgroup) [[ $(cgroup_mode) != none ]] || reason="needs cgroups mounted at /sys/fs/cgroup" ;;
-		userns) unshare --user --map-root-user true 2>/dev/null || reason="needs user namespaces (see make doctor)" ;;
+		userns) unshare --user --map-root-user true 2>/dev/null || reason="needs user namespaces $(userns_restriction)" ;;
+		unprivileged_userns)
+			# As nobody, and using the namespace (a network namespace
+			# needs CAP_SYS_ADMIN in it): Ubuntu's AppArmor lets an
+			# unprivileged user make one but strips its capabilities.
+			setpriv --reuid 65534 --regid 65534 --clear-groups \
+				unshare --user --map-root-user --net true 2>/dev/null ||
+				reason="needs user namespaces for unprivileged users $(userns_restriction)" ;;
 		overlay) grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || reason="needs overlayfs" ;;
 		netns) unshare --net true 2>/dev/null || reason="needs network namespaces" ;;
 		veth) unshare --net ip link add cfsprobe type veth peer name cfsprobe2 2>/dev/null || reason="needs the veth driver" ;;
