@@ -184,8 +184,10 @@ const char *cgroup_format_bytes(long long bytes, char *buf, size_t size);
 /* Where the hierarchy of controllers ("memory", "cpu,cpuacct",
  * "name=systemd"; "" for the cgroup2 one) is mounted in this mount
  * namespace, from /proc/self/mountinfo: the first mount of the whole
- * hierarchy. Returns 1 and fills mount_point (size bytes), 0 when it is
- * not mounted anywhere (not an error: nothing is reported), -1 on error. */
+ * hierarchy, else (inside a cgroup namespace, or where only a part of it
+ * is mounted) the first mount of it. Returns 1 and fills mount_point
+ * (size bytes), 0 when it is not mounted anywhere (not an error: nothing
+ * is reported), -1 on error. */
 int cgroup_find_mount(const char *controllers, char *mount_point, size_t size);
 
 /* ---- the cgroup (solutions/05-cgroups/cgroup.c) ---- */

@@ -64,6 +64,7 @@ int cgroup_find_mount(const char *controllers, char *mount_point, size_t size)
 		return fail_errno("open /proc/self/mountinfo");
 
 	char *line = NULL, root[PATH_MAX], point[PATH_MAX], type[32], options[1024];
+	char best_point[PATH_MAX] = "";
 	size_t capacity = 0;
 	int found = 0;
 	while (found == 0 && getline(&line, &capacity, stream) > 0) {
@@ -76,24 +77,29 @@ int cgroup_find_mount(const char *controllers, char *mount_point, size_t size)
 		if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
 		    sscanf(separator + 3, "%31s %*s %1023s", type, options) != 2)
 			continue;
-		/* Only a mount of the whole hierarchy: a bind of one of its
-		 * cgroups (root "/cfs/x", as a container sees) is not where
-		 * the other cgroups are. */
-		if (strcmp(root, "/") != 0)
-			continue;
 		if (unified ? strcmp(type, "cgroup2") != 0
 			    : strcmp(type, "cgroup") != 0 || !has_option(options, controllers, length))
 			continue;
 		unescape_octal(point);
-		if (snprintf(mount_point, size, "%s", point) >= (int)size) {
-			errno = ENAMETOOLONG;
-			found = fail_errno("cgroup mount point %s", point);
-		} else {
+		/* Best a mount of the whole hierarchy (root "/"): a bind of
+		 * one of its cgroups ("/cfs/x") is not where the others are.
+		 * Inside a cgroup namespace every root is shown relative to
+		 * the namespace's ("/.."): then the first mount will do. */
+		if (strcmp(root, "/") == 0) {
+			snprintf(best_point, sizeof best_point, "%s", point);
 			found = 1;
+		} else if (best_point[0] == '\0') {
+			snprintf(best_point, sizeof best_point, "%s", point);
 		}
 	}
 	free(line);
 	fclose(stream);
-	return found;
+	if (best_point[0] == '\0')
+		return 0;
+	if (snprintf(mount_point, size, "%s", best_point) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return fail_errno("cgroup mount point %s", best_point);
+	}
+	return 1;
 }
 // end::find-mount[]

@@ -9,14 +9,15 @@
 CG_ROOT=/sys/fs/cgroup
 CG_V1_CONTROLLERS=(memory pids cpu cpuacct freezer cpuset devices hugetlb)
 
-# cg_v1_mounts CONTROLLER: every mount of CONTROLLER's whole v1
+# cg_v1_mounts CONTROLLER [WHOLE]: every mount of CONTROLLER's v1
 # hierarchy in this mount namespace, one a line, in the mount table's
-# order (a chroot's bind of /sys adds more than the usual one).
+# order (a chroot's bind of /sys adds more than the usual one); with
+# WHOLE only those of the whole hierarchy (not a bind of one cgroup).
 cg_v1_mounts() {
-	awk -v want="$1" '{
+	awk -v want="$1" -v whole="${2:-}" '{
 		for (i = 7; $i != "-"; i++)
 			;
-		if ($(i + 1) != "cgroup" || $4 != "/")
+		if ($(i + 1) != "cgroup" || (whole && $4 != "/"))
 			next
 		n = split($(i + 3), options, ",")
 		for (j = 1; j <= n; j++)
@@ -28,7 +29,7 @@ cg_v1_mounts() {
 # cg_v1_mount CONTROLLER: where CONTROLLER's v1 hierarchy is mounted (its
 # first mount), or nothing when it is not mounted.
 cg_v1_mount() {
-	cg_v1_mounts "$1" | head -n 1
+	cg_v1_mounts "$1" whole | head -n 1
 }
 
 # without_hierarchy CONTROLLER CMD...: run CMD in a mount namespace of
