@@ -15,7 +15,7 @@ setup() {
 # of it, /bin/suid-attack (owner root, mode 4755). Prints its path.
 attack_rootfs() {
 	local rootfs
-	rootfs=$(rootfs_copy)
+	rootfs=$(rootfs_copy) || return 1
 	cp "$BIN/attack" "$rootfs/bin/attack"
 	cp "$BIN/attack" "$rootfs/bin/suid-attack"
 	chown 0:0 "$rootfs/bin/suid-attack"

@@ -37,13 +37,15 @@ defer() {
 }
 
 # Undo everything deferred, in reverse order, ignoring failures: the
-# thing may already be gone.
+# thing may already be gone. Then remove this test's scratch directory
+# (scratch_dir), last: what was mounted in it is unmounted by now.
 run_deferred() {
 	local i
 	for ((i = ${#CFS_DEFERRED[@]} - 1; i >= 0; i--)); do
 		eval "${CFS_DEFERRED[i]}" >/dev/null 2>&1 || true
 	done
 	CFS_DEFERRED=()
+	remove_scratch_dir
 }
 
 # A chapter that needs its own teardown calls run_deferred from it.
@@ -73,9 +75,29 @@ cgroup_mode() {
 	fi
 }
 
+# userns_restriction: why this machine refuses user namespaces, in
+# parentheses, as far as its sysctls tell.
+userns_restriction() {
+	local sysctl value
+	for sysctl in kernel/apparmor_restrict_unprivileged_userns kernel/unprivileged_userns_clone \
+		user/max_user_namespaces; do
+		value=$(cat "/proc/sys/$sysctl" 2>/dev/null) || continue
+		case $sysctl=$value in
+		kernel/apparmor_restrict_unprivileged_userns=1)
+			echo "(AppArmor restricts them: kernel.apparmor_restrict_unprivileged_userns=1; see make doctor)"
+			return ;;
+		kernel/unprivileged_userns_clone=0 | user/max_user_namespaces=0)
+			echo "(${sysctl//\//.}=$value; see make doctor)"
+			return ;;
+		esac
+	done
+	echo "(see make doctor)"
+}
+
 # requires FEATURE...: skip the test (fail it in strict mode) unless the
 # machine has every feature. Features: root cgroup_v1 cgroup_v2 cgroup
-# userns overlay netns nft veth bridge, or any command name (crun, podman).
+# userns (for root) unprivileged_userns (for any user) overlay netns nft
+# veth bridge, or any command name (crun, podman).
 requires() {
 	local feature reason
 	for feature in "$@"; do
@@ -85,7 +107,14 @@ requires() {
 		cgroup_v1) [[ $(cgroup_mode) == v1 ]] || reason="needs cgroup v1 (this machine: $(cgroup_mode))" ;;
 		cgroup_v2) [[ $(cgroup_mode) == v2 ]] || reason="needs cgroup v2 (this machine: $(cgroup_mode))" ;;
 		cgroup) [[ $(cgroup_mode) != none ]] || reason="needs cgroups mounted at /sys/fs/cgroup" ;;
-		userns) unshare --user --map-root-user true 2>/dev/null || reason="needs user namespaces (see make doctor)" ;;
+		userns) unshare --user --map-root-user true 2>/dev/null || reason="needs user namespaces $(userns_restriction)" ;;
+		unprivileged_userns)
+			# As nobody, and using the namespace (a network namespace
+			# needs CAP_SYS_ADMIN in it): Ubuntu's AppArmor lets an
+			# unprivileged user make one but strips its capabilities.
+			setpriv --reuid 65534 --regid 65534 --clear-groups \
+				unshare --user --map-root-user --net true 2>/dev/null ||
+				reason="needs user namespaces for unprivileged users $(userns_restriction)" ;;
 		overlay) grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || reason="needs overlayfs" ;;
 		netns) unshare --net true 2>/dev/null || reason="needs network namespaces" ;;
 		veth) unshare --net ip link add cfsprobe type veth peer name cfsprobe2 2>/dev/null || reason="needs the veth driver" ;;
@@ -109,10 +138,43 @@ require_program() {
 	[[ -x $BIN/$1 ]] || fail "$BIN/$1 is not built: run make"
 }
 
+# This test's scratch directory: unique to the run and the test.
+CFS_SCRATCH=$BUILD/scratch/${BATS_ROOT_PID:-$$}-${BATS_SUITE_TEST_NUMBER:-0}
+
+# scratch_dir: prints this test's directory for rootfs copies and
+# bundles, $BUILD/scratch/RUN-TEST, made on first use and removed at
+# teardown. Why not $BATS_TEST_TMPDIR: it is under /tmp, which many
+# distributions mount nosuid,nodev (Debian 13), and a rootfs there has
+# setuid programs that gain nothing and device nodes that cannot be
+# opened. Fails, saying so, when $BUILD is on such a filesystem too.
+scratch_dir() {
+	local options
+	if [[ ! -d $CFS_SCRATCH ]]; then
+		mkdir -p "$CFS_SCRATCH" || return 1
+		options=$(findmnt -n -o OPTIONS --target "$CFS_SCRATCH")
+		if [[ ,$options, == *,nosuid,* || ,$options, == *,nodev,* ]]; then
+			rmdir "$CFS_SCRATCH"
+			echo "scratch_dir: $BUILD is on a filesystem mounted $options; rootfs copies need" \
+				"one that allows setuid programs and devices: set BUILD to a directory on such a filesystem" >&2
+			return 1
+		fi
+	fi
+	echo "$CFS_SCRATCH"
+}
+
+# remove_scratch_dir: for teardown. --one-file-system: a mount a failed
+# test left inside is never descended into (it may be the host's).
+remove_scratch_dir() {
+	[[ -d $CFS_SCRATCH ]] || return 0
+	rm -rf --one-file-system "$CFS_SCRATCH" 2>/dev/null || true
+}
+
 # rootfs_copy: a private, writable copy of the busybox rootfs for this
-# test (3 MB: cheap). Prints its path.
+# test (3 MB: cheap), in the test's scratch_dir. Prints its path.
 rootfs_copy() {
-	local copy=$BATS_TEST_TMPDIR/rootfs
+	local scratch copy
+	scratch=$(scratch_dir) || return 1
+	copy=$scratch/rootfs
 	if [[ ! -d $copy ]]; then
 		# Copy the contents: a symlinked $ROOTFS must never let a test
 		# write into the shared rootfs.
@@ -190,14 +252,41 @@ assert_one_error_line() {
 # crun_hybrid_workaround: crun refuses a "hybrid" layout (a cgroup2 mount
 # at /sys/fs/cgroup/unified that still holds a controller, here hugetlb):
 #   "cgroups in hybrid mode not supported, drop all controllers from cgroupv2"
-# Moving hugetlb to a v1 hierarchy of its own empties the cgroup2 mount.
-# Harmless (nothing here uses hugetlb), idempotent, and left in place:
-# every test that uses crun as a peer relies on it. minirun needs no such
-# help: it treats hybrid as v1.
+# Mounting a v1 hierarchy of hugetlb takes it off the cgroup2 mount (the
+# kernel moves a controller to the first v1 hierarchy that asks for it).
+# That changes the machine for everyone, so it is undone by
+# crun_hybrid_restore, which the caller runs when done with crun (teardown
+# or teardown_file). minirun needs no such help: it treats hybrid as v1.
+CFS_HUGETLB_MOUNTED=
 crun_hybrid_workaround() {
-	local unified=/sys/fs/cgroup/unified
+	local unified=/sys/fs/cgroup/unified target=/sys/fs/cgroup/hugetlb
 	[[ $(stat -f -c %T $unified 2>/dev/null) == cgroup2fs ]] || return 0
 	[[ -n $(cat $unified/cgroup.controllers 2>/dev/null) ]] || return 0
-	mkdir -p /sys/fs/cgroup/hugetlb
-	mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
+	CFS_HUGETLB_MOUNTED=mounted
+	if [[ ! -e $target ]]; then
+		mkdir $target
+		CFS_HUGETLB_MOUNTED=made
+	fi
+	mount -t cgroup -o hugetlb cgroup $target
+}
+
+# crun_hybrid_restore: undo crun_hybrid_workaround. A v1 hierarchy goes
+# away, and its controller back to cgroup2, only when it is unmounted with
+# no cgroups left in it: one unmounted with cgroups inside lingers, out of
+# everyone's reach. The hierarchy was new (hugetlb came from cgroup2), so
+# every cgroup in it was made since: remove the empty ones (the shared
+# parents, cfs/, stay after a runtime's delete), waiting for the runtimes'
+# own to go; if some still hold processes, leave the mount and say so.
+crun_hybrid_restore() {
+	local target=/sys/fs/cgroup/hugetlb
+	[[ -n $CFS_HUGETLB_MOUNTED ]] || return 0
+	if ! wait_until 10 eval 'find '"$target"' -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		[[ -z $(find '"$target"' -mindepth 1 -maxdepth 1 -type d) ]]'; then
+		echo "crun_hybrid_restore: cgroups left in $target, so hugetlb stays there:" \
+			"$(find $target -mindepth 1 -maxdepth 1 -type d)" >&2
+		return 1
+	fi
+	umount $target
+	[[ $CFS_HUGETLB_MOUNTED == made ]] && rmdir $target
+	CFS_HUGETLB_MOUNTED=
 }

@@ -3,8 +3,9 @@
  * The module behind `cgctl`, reused by minirun (chapter 08) for an OCI
  * container's linux.resources and cgroupsPath. A cgroup is a directory in
  * a special filesystem: on cgroup v2 one tree at /sys/fs/cgroup; on v1 one
- * tree per controller at /sys/fs/cgroup/<controller>, where the same
- * relative path names the group in each tree. "Hybrid" machines (v1
+ * tree per controller, usually at /sys/fs/cgroup/<controller> (the mount
+ * table says where: cgroup_find_mount), where the same relative path
+ * names the group in each tree. "Hybrid" machines (v1
  * controllers plus a cgroup2 mount at /sys/fs/cgroup/unified) are driven
  * exactly like v1.
  *
@@ -66,8 +67,9 @@ struct cgroup {
 	/* v2: the cgroup's one directory, /sys/fs/cgroup/cfs/web. */
 	char unified_dir[CGROUP_PATH_MAX];
 	/* v1 (and hybrid): the cgroup's directory in each controller's
-	 * hierarchy, "" when that controller is not mounted. Two entries
-	 * are equal when controllers are mounted together (cpu,cpuacct). */
+	 * hierarchy, wherever that is mounted; "" when it is not mounted.
+	 * Two entries are equal when controllers are mounted together
+	 * (cpu,cpuacct). */
 	char controller_dir[CGROUP_CONTROLLER_COUNT][CGROUP_PATH_MAX];
 	/* Bit (1 << controller) set when the controller can be used. */
 	unsigned available;
@@ -176,6 +178,17 @@ const char *cgroup_format_device_rule(const struct cgroup_device_rule *rule, cha
 
 /* Format bytes as "64.0M" into buf. Returns buf. */
 const char *cgroup_format_bytes(long long bytes, char *buf, size_t size);
+
+/* ---- mounts (chapters/05-cgroups/cgroup_mounts.c, not an exercise) ---- */
+
+/* Where the hierarchy of controllers ("memory", "cpu,cpuacct",
+ * "name=systemd"; "" for the cgroup2 one) is mounted in this mount
+ * namespace, from /proc/self/mountinfo: the first mount of the whole
+ * hierarchy, else (inside a cgroup namespace, or where only a part of it
+ * is mounted) the first mount of it. Returns 1 and fills mount_point
+ * (size bytes), 0 when it is not mounted anywhere (not an error: nothing
+ * is reported), -1 on error. */
+int cgroup_find_mount(const char *controllers, char *mount_point, size_t size);
 
 /* ---- the cgroup (solutions/05-cgroups/cgroup.c) ---- */
 

@@ -63,18 +63,19 @@ static unsigned long mount_flags_of(const char *path)
  * tmpfs at target/name: with a cgroup namespace a fresh mount of it
  * (rooted by the namespace at the container's cgroup); without one (or
  * where the mount is refused: a user namespace) a bind of the
- * container's own directory of it, path being that cgroup as
- * /proc/self/cgroup shows it. */
+ * container's own directory of it: path, that cgroup as
+ * /proc/self/cgroup shows it, below host_mount, where the host has the
+ * hierarchy mounted. */
 static int mount_cgroup_hierarchy(const struct oci_mount *entry, const char *target,
 				  const char *name, const char *controllers, const char *path,
-				  bool cgroup_namespace)
+				  const char *host_mount, bool cgroup_namespace)
 {
 	char where[PATH_MAX], source[PATH_MAX], options[256];
 	unsigned long flags = (entry->flags & ~(MS_REMOUNT | MS_BIND | MS_REC)) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	bool unified = controllers[0] == '\0';
 
 	if (snprintf(where, sizeof where, "%s/%s", target, name) >= (int)sizeof where ||
-	    snprintf(source, sizeof source, "%s/%s%s", CGROUP_ROOT, name, path) >= (int)sizeof source)
+	    snprintf(source, sizeof source, "%s%s", host_mount, path) >= (int)sizeof source)
 		return fail_msg("cgroup mount %s/%s: path too long", entry->destination, name);
 	if (mkdir(where, 0755) != 0 && errno != EEXIST)
 		return fail_errno("mkdir %s/%s", entry->destination, name);
@@ -95,9 +96,11 @@ static int mount_cgroup_hierarchy(const struct oci_mount *entry, const char *tar
 
 /* The cgroup mount on a v1 or hybrid host: a tmpfs with a directory
  * per hierarchy the process is in (read from /proc/self/cgroup: the
- * runtime attached this process to its cgroup before releasing it),
- * links for joined names ("cpu" -> "cpu,cpuacct"), and on a hybrid
- * host the cgroup2 mount at "unified" when it holds controllers. */
+ * runtime attached this process to its cgroup before releasing it) and
+ * the host has mounted (where, the mount table says: chapter 05's
+ * cgroup_find_mount), links for joined names ("cpu" -> "cpu,cpuacct"),
+ * and on a hybrid host the cgroup2 mount at "unified" when it holds
+ * controllers. */
 static int mount_cgroup_v1_hierarchies(const struct oci_config *config, const struct oci_mount *entry,
 				       const char *target, char *text, bool cgroup_namespace);
 
@@ -146,16 +149,26 @@ static int mount_cgroup_v1_hierarchies(const struct oci_config *config, const st
 		*controllers++ = '\0';
 		*path++ = '\0';
 		const char *name = strncmp(controllers, "name=", 5) == 0 ? controllers + 5 : controllers;
+		/* A hierarchy can exist without being mounted (unmounted
+		 * while it still held cgroups): the host itself cannot see
+		 * it, so neither does the container. */
+		char host_mount[PATH_MAX];
+		int mounted = cgroup_find_mount(controllers, host_mount, sizeof host_mount);
+		if (mounted < 0)
+			return -1;
+		if (mounted == 0)
+			continue;
 		if (controllers[0] == '\0') {
 			/* The v2 hierarchy of a hybrid host: only where it
 			 * holds controllers is it part of the picture. */
-			char holds[256] = "";
-			if (read_file(CGROUP_ROOT "/unified/cgroup.controllers", holds, sizeof holds) <= 0 ||
-			    holds[0] == '\n' || holds[0] == '\0')
+			char file[PATH_MAX + 32], holds[256] = "";
+			snprintf(file, sizeof file, "%s/cgroup.controllers", host_mount);
+			if (read_file(file, holds, sizeof holds) <= 0 || holds[0] == '\n' || holds[0] == '\0')
 				continue;
 			name = "unified";
 		}
-		if (mount_cgroup_hierarchy(entry, target, name, controllers, path, cgroup_namespace) != 0)
+		if (mount_cgroup_hierarchy(entry, target, name, controllers, path, host_mount,
+					   cgroup_namespace) != 0)
 			return -1;
 		/* "cpu,cpuacct" is also reachable as cpu and cpuacct. */
 		if (strchr(name, ',') != NULL) {

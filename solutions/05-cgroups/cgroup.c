@@ -215,15 +215,17 @@ int cgroup_open(struct cgroup *group, const char *path)
 		return 0;
 	}
 	for (int c = 0; c < CGROUP_CONTROLLER_COUNT; c++) {
-		char mount_point[CGROUP_PATH_MAX], resolved[PATH_MAX];
-		snprintf(mount_point, sizeof mount_point, "%s/%s", CGROUP_ROOT, cgroup_controller_name(c));
-		if (!is_filesystem(mount_point, CGROUP_SUPER_MAGIC))
+		/* Where the controller's hierarchy is mounted, from the mount
+		 * table: usually CGROUP_ROOT/<name>, but it can be anywhere, or
+		 * nowhere (then the controller is not usable here). cpu and
+		 * cpuacct are often one mount, "cpu,cpuacct": both find it. */
+		char mount_point[CGROUP_PATH_MAX];
+		int mounted = cgroup_find_mount(cgroup_controller_name(c), mount_point, sizeof mount_point);
+		if (mounted < 0)
+			return -1;
+		if (mounted == 0)
 			continue;
-		/* cpu and cpuacct are often one mount, "cpu,cpuacct", with
-		 * symlinks: resolve, so both name the same directory. */
-		if (realpath(mount_point, resolved) == NULL)
-			return fail_errno("realpath %s", mount_point);
-		if (join_path(group->controller_dir[c], resolved, group->relative_path) != 0)
+		if (join_path(group->controller_dir[c], mount_point, group->relative_path) != 0)
 			return -1;
 		group->available |= 1u << c;
 	}
@@ -430,13 +432,28 @@ static const char *v2_limit_text(long long value, char *buf, size_t size)
 	return buf;
 }
 
+/* Called only for what the caller was asked to set: a controller that
+ * is missing but not needed is no error. */
 static int require_controller(const struct cgroup *group, enum cgroup_controller c)
 {
 	if (group->available & (1u << c))
 		return 0;
+	const char *name = cgroup_controller_name(c), *why = "";
+	char unified_point[CGROUP_PATH_MAX], path[CGROUP_PATH_MAX], holds[256] = "";
+	if (group->mode == CGROUP_MODE_V2) {
+		why = "not in " CGROUP_ROOT "/cgroup.controllers";
+	} else if (cgroup_find_mount("", unified_point, sizeof unified_point) == 1 &&
+		   join_path(path, unified_point, "cgroup.controllers") == 0 &&
+		   read_file(path, holds, sizeof holds) >= 0 && has_word(holds, name)) {
+		/* Hybrid: the kernel gave it to the cgroup2 mount, which a
+		 * v1 runtime does not manage. */
+		why = "it is on the cgroup2 mount, not in a v1 hierarchy";
+	} else {
+		why = "no v1 hierarchy of it is mounted (see /proc/self/mountinfo)";
+	}
 	errno = ENODEV;
-	return fail_msg("cgroup %s: the %s controller is not available on this machine (%s)",
-			group->relative_path, cgroup_controller_name(c), cgroup_mode_name(group->mode));
+	return fail_msg("cgroup %s: the %s controller is not available on this machine (%s: %s)",
+			group->relative_path, name, cgroup_mode_name(group->mode), why);
 }
 
 // tag::set-limits[]

@@ -3,26 +3,73 @@
 # cgroup without depending on the exercise it grades.
 #
 # A cgroup NAME lives at cfs/NAME: /sys/fs/cgroup/cfs/NAME on v2,
-# /sys/fs/cgroup/<controller>/cfs/NAME on v1 (and hybrid).
+# MOUNT/cfs/NAME in each v1 (and hybrid) hierarchy, MOUNT being where the
+# mount table says the hierarchy is (usually /sys/fs/cgroup/<controller>).
 
 CG_ROOT=/sys/fs/cgroup
 CG_V1_CONTROLLERS=(memory pids cpu cpuacct freezer cpuset devices hugetlb)
 
+# cg_v1_mounts CONTROLLER [WHOLE]: every mount of CONTROLLER's v1
+# hierarchy in this mount namespace, one a line, in the mount table's
+# order (a chroot's bind of /sys adds more than the usual one); with
+# WHOLE only those of the whole hierarchy (not a bind of one cgroup).
+cg_v1_mounts() {
+	awk -v want="$1" -v whole="${2:-}" '{
+		for (i = 7; $i != "-"; i++)
+			;
+		if ($(i + 1) != "cgroup" || (whole && $4 != "/"))
+			next
+		n = split($(i + 3), options, ",")
+		for (j = 1; j <= n; j++)
+			if (options[j] == want)
+				print $5
+	}' /proc/self/mountinfo
+}
+
+# cg_v1_mount CONTROLLER: where CONTROLLER's v1 hierarchy is mounted (its
+# first mount), or nothing when it is not mounted.
+cg_v1_mount() {
+	cg_v1_mounts "$1" whole | head -n 1
+}
+
+# without_hierarchy CONTROLLER CMD...: run CMD in a mount namespace of
+# its own where CONTROLLER's v1 hierarchy is mounted nowhere (as when it
+# was unmounted while it held cgroups). Its mounts propagate nowhere: the
+# host keeps its own, and the namespace ends with CMD.
+without_hierarchy() {
+	unshare --mount --propagation private bash -c "$(declare -f cg_v1_mounts)"'
+		for point in $(cg_v1_mounts "$1"); do
+			umount "$point" || exit 99
+		done
+		shift
+		exec "$@"' without_hierarchy "$@"
+}
+
+# cg_usable CONTROLLER: can a cgroup here use CONTROLLER? On v2 when the
+# root offers it; on v1 (and hybrid) when a v1 hierarchy of it is mounted
+# (a hybrid host's cgroup2 mount may hold it instead: not usable).
+cg_usable() {
+	if [[ $(cgroup_mode) == v2 ]]; then
+		grep -qw "$1" $CG_ROOT/cgroup.controllers
+	else
+		[[ -n $(cg_v1_mount "$1") ]]
+	fi
+}
+
 # cg_dirs NAME: the cgroup's directories, one a line (whether they exist
-# or not): one on v2, one per distinct v1 hierarchy.
+# or not): one on v2, one per distinct mounted v1 hierarchy.
 cg_dirs() {
-	local name=$1 controller mount_point resolved seen=" "
+	local name=$1 controller mount_point seen=" "
 	if [[ $(cgroup_mode) == v2 ]]; then
 		echo "$CG_ROOT/cfs/$name"
 		return
 	fi
 	for controller in "${CG_V1_CONTROLLERS[@]}"; do
-		mount_point=$CG_ROOT/$controller
-		[[ $(stat -f -c %T "$mount_point" 2>/dev/null) == cgroupfs ]] || continue
-		resolved=$(realpath "$mount_point")
-		[[ $seen == *" $resolved "* ]] && continue
-		seen+="$resolved "
-		echo "$resolved/cfs/$name"
+		mount_point=$(cg_v1_mount "$controller")
+		[[ -n $mount_point ]] || continue
+		[[ $seen == *" $mount_point "* ]] && continue
+		seen+="$mount_point "
+		echo "$mount_point/cfs/$name"
 	done
 }
 
@@ -31,7 +78,7 @@ cg_dir() {
 	if [[ $(cgroup_mode) == v2 ]]; then
 		echo "$CG_ROOT/cfs/$2"
 	else
-		echo "$(realpath "$CG_ROOT/$1")/cfs/$2"
+		echo "$(cg_v1_mount "$1")/cfs/$2"
 	fi
 }
 

@@ -10,9 +10,10 @@ minirun() {
 }
 
 # make_bundle: a bundle in $BUNDLE from `minirun spec`, rootfs copied in,
-# root made writable (tests write markers). Sets BUNDLE.
+# root made writable (tests write markers). Sets BUNDLE, in the test's
+# scratch_dir (a filesystem that allows setuid programs and devices).
 make_bundle() {
-	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	BUNDLE=$(scratch_dir)/bundle || fail "no place for the bundle"
 	mkdir -p "$BUNDLE"
 	mv "$(rootfs_copy)" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$BIN/minirun" spec)

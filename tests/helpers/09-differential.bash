@@ -46,6 +46,9 @@ dif_setup() {
 	done
 	[[ -x $ROOTFS/bin/probe ]] || fail "no rootfs at $ROOTFS: run make rootfs"
 	if [[ $DIF_SUBJECT == crun || $DIF_PEER == crun ]]; then
+		# Deferred first, so undone last: after both runtimes'
+		# containers and cgroups are gone.
+		defer crun_hybrid_restore
 		crun_hybrid_workaround
 	fi
 	dif_make_bundle
@@ -58,7 +61,7 @@ dif_setup() {
 # spirit of the default ones (allow all, deny a list with EPERM, clone3
 # with ENOSYS so glibc falls back to clone).
 dif_make_bundle() {
-	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	BUNDLE=$(scratch_dir)/bundle || fail "no place for the bundle"
 	mkdir -p "$BUNDLE"
 	mv "$(rootfs_copy)" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$BIN/minirun" spec) || fail "minirun spec failed"

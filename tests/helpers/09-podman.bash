@@ -41,16 +41,27 @@ pm_setup_file() {
 # pm_teardown_file: every container and image, the scratch directory and
 # the cgroup parent.
 pm_teardown_file() {
-	[[ -n ${PM_DIR:-} && -d $PM_DIR ]] || return 0
-	pm --clean || true
-	pm_remove_cgroup_parent
+	if [[ -n ${PM_DIR:-} && -d $PM_DIR ]]; then
+		pm --clean || true
+		pm_remove_cgroup_parent
+	fi
+	# Last: the containers' cgroups in the hugetlb hierarchy are gone.
+	crun_hybrid_restore
 }
 
 # pm ARGS...: podman (or --import/--clean) with this file's scratch
 # directory and runtime. File descriptor 3 (bats' own) is closed: conmon
 # outlives podman, and bats would wait for every holder of it.
+# podman's own warnings never reach what a test checks: which ones a
+# version prints is its business (podman 5 warns on every command of a
+# cgroup v1 machine), so podman runs with --log-level=error; its errors
+# ("Error: ...") still show.
 pm() {
-	"$PROJECT_ROOT/scripts/podman-minirun" --dir "$PM_DIR" --runtime "$PM_RUNTIME_PATH" "$@" 3>&-
+	local quiet=(--log-level=error)
+	[[ ${1:-} == --import || ${1:-} == --clean ]] && quiet=()
+	PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
+		"$PROJECT_ROOT/scripts/podman-minirun" --dir "$PM_DIR" --runtime "$PM_RUNTIME_PATH" \
+		"${quiet[@]}" "$@" 3>&-
 }
 
 # pm_run [OPTIONS] IMAGE-AND-COMMAND...: podman run with the file's cgroup
@@ -110,4 +121,10 @@ pm_remove_cgroup_parent() {
 		sleep 0.1
 	done
 	echo "could not remove cgroup $PM_CGROUP_PARENT" >&2
+}
+
+# caps_of_mask HEX: the capability names of a /proc/PID/status mask
+# (CapEff=00000000a80425fb), upper case, sorted, on one line.
+caps_of_mask() {
+	capsh --decode="$1" | sed 's/^0x[0-9a-f]*=//' | tr ',' '\n' | tr '[:lower:]' '[:upper:]' | sort | xargs
 }
