@@ -73,3 +73,32 @@ has_descendant_named() {
 	done
 	return 1
 }
+
+# signal_taken PID SIGNUM: PID (a process that waits for signals with
+# sigwaitinfo, as pidns does) has taken SIGNUM off its queue and is asleep
+# again, so whatever it does with the signal is done. No time window: the
+# pending bit clears only when PID itself takes the signal, and it sleeps
+# again only once it is back waiting for the next one.
+signal_taken() {
+	local pid=$1 bit=$((1 << ($2 - 1))) pending
+	[[ $(process_state "$pid") == S ]] || return 1
+	for pending in $(awk '$1 == "SigPnd:" || $1 == "ShdPnd:" { print $2 }' "/proc/$pid/status"); do
+		((0x$pending & bit)) && return 1
+	done
+	return 0
+}
+
+# only_init_and_command_under PID: the processes below pidns PID are
+# exactly its init and the command, and neither is a zombie.
+only_init_and_command_under() {
+	local below
+	below=$(descendants_of "$1")
+	[[ $(wc -l <<<"$below") -eq 2 && -z $(zombies_under "$1") ]]
+}
+
+# kill_children PID: SIGKILL every child of PID. For teardown: SIGKILL to
+# a namespace's PID 1 takes everything in the namespace with it.
+kill_children() {
+	local child
+	for child in $(children_of "$1"); do kill -KILL "$child" 2>/dev/null || true; done
+}
