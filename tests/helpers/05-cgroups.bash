@@ -107,3 +107,45 @@ process_gone() {
 cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+
+# cg_kill_all NAME: SIGKILL every process in the cgroup, a fork bomb
+# included, and wait until none is left. The cgroup is frozen first (a
+# frozen process cannot fork), so one pass over cgroup.procs gets them
+# all; thawed, they die. Done with plain files: it needs no exercise.
+cg_kill_all() {
+	local name=$1 freezer pid
+	if [[ $(cgroup_mode) == v2 ]]; then
+		freezer=$(cg_dir memory "$name")
+		echo 1 >"$freezer/cgroup.freeze"
+		wait_until 60 eval '[[ $(cg_stat "$freezer/cgroup.events" frozen) == 1 ]]'
+	else
+		freezer=$(cg_dir freezer "$name")
+		echo FROZEN >"$freezer/freezer.state"
+		wait_until 60 eval '[[ $(cat "$freezer/freezer.state") == FROZEN ]]'
+	fi
+	while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$freezer/cgroup.procs"
+	# Thawed, the killed processes die; none could fork in between.
+	if [[ $(cgroup_mode) == v2 ]]; then echo 0 >"$freezer/cgroup.freeze"; else echo THAWED >"$freezer/freezer.state"; fi
+	# (cgctl run removes its cgroup once its command is dead: gone is empty.)
+	wait_until 60 eval '(($(cat "$(cg_file pids.current "$name")" 2>/dev/null || echo 0) == 0))'
+}
+
+# now: the wall-clock time in seconds, to the microsecond.
+now() {
+	echo "$EPOCHREALTIME"
+}
+
+# cpu_quota_allows CPUS SECONDS USED: whether USED seconds of CPU fit what
+# a quota of CPUS lets a cgroup use in SECONDS of wall-clock time (SECONDS
+# measured around everything that ran inside, so never too short). The
+# kernel refills the quota every period (100 ms here): in SECONDS it hands
+# out CPUS * SECONDS, plus the quota of the period already running at the
+# start and at the end, plus what a process runs past an empty quota
+# before the next tick throttles it (a few ticks; more on an emulated
+# machine, whose ticks come late). The bound follows the wall-clock time,
+# so a loaded machine, which stretches it, still fits; an unlimited
+# process on an idle machine gets about 1 s of CPU a second and does not.
+cpu_quota_allows() {
+	awk -v cpus="$1" -v seconds="$2" -v used="$3" \
+		'BEGIN { exit !(used <= cpus * seconds + 2 * cpus * 0.1 + 0.1) }'
+}
