@@ -292,8 +292,15 @@ setup() {
 	# the machine, it is still forking when the test looks.
 	start_background "$BATS_TEST_TMPDIR/run.out" \
 		"$BIN/cgctl" run --pids 24 --name "$NAME" -- "$BIN/hog" forks 300
-	local cgctl=$BG_PID rc=0
-	wait_until 60 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")' 2>/dev/null || echo 0) >= 20 ))"
+	local cgctl=$BG_PID rc=0 limit
+	# The bomb is in its cgroup: the limit must be there already. A bomb
+	# without it is ended at once.
+	# (Or cgctl has ended early: no need to wait then.)
+	wait_until 60 eval 'cg_holds_at_least "$NAME" 1 || process_gone "$cgctl"'
+	process_gone "$cgctl" && fail "cgctl run ended early: $(cat "$BATS_TEST_TMPDIR/run.out")"
+	limit=$(cat "$(cg_file pids.max "$NAME")")
+	[[ $limit == 24 ]] || { cg_kill_all "$NAME"; fail "the bomb runs under pids.max $limit, not 24"; }
+	wait_until 60 cg_holds_at_least "$NAME" 20
 	for i in $(seq 30); do /bin/true || fail "the host could not fork"; done
 	# End the bomb: cgctl reports, passes on its SIGKILL, cleans up.
 	cg_kill_all "$NAME"

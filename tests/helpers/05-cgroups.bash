@@ -149,3 +149,10 @@ cpu_quota_allows() {
 	awk -v cpus="$1" -v seconds="$2" -v used="$3" \
 		'BEGIN { exit !(used <= cpus * seconds + 2 * cpus * 0.1 + 0.1) }'
 }
+
+# cg_holds_at_least NAME N: the cgroup exists and holds N processes or more.
+cg_holds_at_least() {
+	local current
+	current=$(cat "$(cg_file pids.current "$1")" 2>/dev/null) || return 1
+	((current >= $2))
+}
