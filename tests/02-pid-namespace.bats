@@ -97,6 +97,26 @@ wait_ready() {
 	refute_line --regexp "^0x"
 }
 
+# bats test_tags=ex:02_1
+@test "02.1 when the parent gives up before the release, the child ends without running the command" {
+	requires strace
+	local ran=$BATS_TEST_TMPDIR/ran trace=$BATS_TEST_TMPDIR/trace rc=0 child
+	# strace kills pidns at its first write(2): the byte that would release
+	# the child (the write is refused too, so it never happens). The child
+	# then reads end of file on the sync pipe, unless it still holds the
+	# pipe's write end itself. Output to a file: a child that hangs on to
+	# stdout would hang `run`.
+	strace -o "$trace" -e trace=clone,clone3,write -e inject=write:error=EIO:signal=KILL:when=1 \
+		"$BIN/pidns" --pid --no-init -- /bin/sh -c 'touch "$1"' _ "$ran" >"$BATS_TEST_TMPDIR/out" 2>&1 || rc=$?
+	assert_equal "$rc" 137
+	child=$(sed -nE 's/^clone3?\(.*\) = ([0-9]+)$/\1/p' "$trace")
+	[[ -n $child ]] || fail "pidns made no child: $(cat "$BATS_TEST_TMPDIR/out")"
+	defer kill_if_running_with "$child" "$ran"
+	wait_until 20 eval '! running_with "$child" "$ran"' ||
+		fail "child $child still waits for a release that cannot come"
+	assert_file_not_exists "$ran"
+}
+
 # ---------------------------------------------------------------- 02.2
 
 # bats test_tags=ex:02_2

@@ -102,3 +102,16 @@ kill_children() {
 	local child
 	for child in $(children_of "$1"); do kill -KILL "$child" 2>/dev/null || true; done
 }
+
+# running_with PID TEXT: PID is alive (not a zombie) and its command line
+# holds TEXT: still the process we mean, not a later one with its PID.
+running_with() {
+	local cmdline
+	cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"$2"* ]]
+}
+
+# kill_if_running_with PID TEXT: SIGKILL PID if it is still that process.
+kill_if_running_with() {
+	if running_with "$1" "$2"; then kill -KILL "$1" 2>/dev/null || true; fi
+}
