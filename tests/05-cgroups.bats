@@ -117,6 +117,9 @@ setup() {
 	start_background "$BATS_TEST_TMPDIR/bomb.out" cg_exec "$NAME" "$BIN/hog" forks 300
 	local bomb=$BG_PID current
 	defer cg_remove "$NAME" # before kill_process: thaw and kill first
+	# The bomb is in (or cg_exec failed: no need to wait then).
+	wait_until 60 eval 'cg_holds_at_least "$NAME" 1 || process_gone "$bomb"'
+	cg_holds_at_least "$NAME" 1 || fail "the bomb never started: $(cat "$BATS_TEST_TMPDIR/bomb.out")"
 	# The kernel refused a fork: the bomb has reached the limit.
 	wait_until 60 eval '(($(cg_stat "$(cg_file pids.events "$NAME")" max) > 0))' ||
 		fail "no fork was refused (pids.current $(cat "$(cg_file pids.current "$NAME")"))"
@@ -237,7 +240,7 @@ setup() {
 	start_background "$BATS_TEST_TMPDIR/out" cg_exec "$NAME" "$BIN/hog" cpu 300
 	local pid before after control
 	defer cg_remove "$NAME" # runs before kill_process: a frozen process cannot die
-	wait_until 30 grep -q . "$(cg_file procs "$NAME")"
+	wait_until 60 grep -q . "$(cg_file procs "$NAME")"
 	pid=$(head -1 "$(cg_file procs "$NAME")")
 	run "$BIN/cgctl" freeze "$NAME"
 	assert_success
@@ -270,7 +273,8 @@ setup() {
 	# The bomb forks until something ends it (300 s at most).
 	start_background "$BATS_TEST_TMPDIR/out" cg_exec "$NAME" "$BIN/hog" forks 300
 	local bomb=$BG_PID
-	wait_until 60 bash -c "(( \$(cat '$(cg_file pids.current "$NAME")') >= 10 ))"
+	wait_until 60 eval 'cg_holds_at_least "$NAME" 1 || process_gone "$bomb"'
+	wait_until 60 cg_holds_at_least "$NAME" 10 || fail "the bomb did not grow: $(cat "$BATS_TEST_TMPDIR/out")"
 	run "$BIN/cgctl" destroy "$NAME"
 	assert_success
 	assert_output ""
