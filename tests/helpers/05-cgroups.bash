@@ -109,25 +109,29 @@ cpu_ticks() {
 }
 
 # cg_kill_all NAME: SIGKILL every process in the cgroup, a fork bomb
-# included, and wait until none is left. The cgroup is frozen first (a
-# frozen process cannot fork), so one pass over cgroup.procs gets them
-# all; thawed, they die. Done with plain files: it needs no exercise.
+# included, and wait until none is left. v2 has cgroup.kill for that (Linux
+# 5.14 and later). Otherwise the cgroup is frozen first (a frozen process
+# cannot fork), so one pass over cgroup.procs gets them all; thawed, they
+# die. Done with plain files: it needs no exercise. The cgroup may vanish
+# meanwhile (cgctl run removes its own once its command is dead).
 cg_kill_all() {
-	local name=$1 freezer pid
-	if [[ $(cgroup_mode) == v2 ]]; then
-		freezer=$(cg_dir memory "$name")
-		echo 1 >"$freezer/cgroup.freeze"
-		wait_until 60 eval '[[ $(cg_stat "$freezer/cgroup.events" frozen) == 1 ]]'
+	local name=$1 dir pid
+	dir=$(cg_dir freezer "$name")
+	if [[ -e $dir/cgroup.kill ]]; then
+		echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
+	elif [[ $(cgroup_mode) == v2 ]]; then
+		echo 1 >"$dir/cgroup.freeze"
+		wait_until 60 eval '[[ $(cg_stat "$dir/cgroup.events" frozen 2>/dev/null) != 0 ]]'
+		while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$dir/cgroup.procs" 2>/dev/null || true
+		echo 0 >"$dir/cgroup.freeze" 2>/dev/null || true
 	else
-		freezer=$(cg_dir freezer "$name")
-		echo FROZEN >"$freezer/freezer.state"
-		wait_until 60 eval '[[ $(cat "$freezer/freezer.state") == FROZEN ]]'
+		echo FROZEN >"$dir/freezer.state"
+		wait_until 60 eval '[[ $(cat "$dir/freezer.state" 2>/dev/null) != FREEZING ]]'
+		while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$dir/cgroup.procs" 2>/dev/null || true
+		echo THAWED >"$dir/freezer.state" 2>/dev/null || true
 	fi
-	while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$freezer/cgroup.procs"
-	# Thawed, the killed processes die; none could fork in between.
-	if [[ $(cgroup_mode) == v2 ]]; then echo 0 >"$freezer/cgroup.freeze"; else echo THAWED >"$freezer/freezer.state"; fi
-	# (cgctl run removes its cgroup once its command is dead: gone is empty.)
-	wait_until 60 eval '(($(cat "$(cg_file pids.current "$name")" 2>/dev/null || echo 0) == 0))'
+	# No live process left (the dead are not listed, zombies included).
+	wait_until 60 eval '[[ -z $(cat "$(cg_file procs "$name")" 2>/dev/null) ]]'
 }
 
 # now: the wall-clock time in seconds, to the microsecond.
