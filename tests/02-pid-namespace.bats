@@ -204,7 +204,7 @@ wait_ready() {
 	# Every orphan has exited or is about to. An init that reaps them is
 	# soon left alone with the command; one that does not keeps them as
 	# zombies for as long as the namespace lives (here: until "go").
-	wait_until 10 only_init_and_command_under "$PIDNS_PID" ||
+	wait_until 20 only_init_and_command_under "$PIDNS_PID" ||
 		fail "orphans left as zombies under the init: $(zombies_under "$PIDNS_PID" | tr '\n' ' ')"
 	# Let the command end (a read-write open of the fifo never blocks).
 	echo go 1<>"$go"
