@@ -12,17 +12,25 @@ setup() {
 }
 
 # Start pidns in the background with its output in $OUT; the command
-# touches $READY once it is running. Sets PIDNS_PID.
+# touches $READY once it is running. Sets PIDNS_PID. Commands that must
+# outlive the test's checks sleep 1000 s, not a few: the test ends them.
 start_pidns() {
 	OUT=$BATS_TEST_TMPDIR/out
 	READY=$BATS_TEST_TMPDIR/ready
 	rm -f "$READY"
 	start_background "$OUT" "$BIN/pidns" "$@"
 	PIDNS_PID=$BG_PID
+	# Runs before start_background's kill of pidns: the namespace's PID 1
+	# (and with it all inside) does not die with pidns by itself.
+	defer kill_children "$PIDNS_PID"
 }
 
+# Wait until the command has started, or pidns has ended without starting
+# it (a stub, a failed setup): no need to wait out the whole limit then.
+# The limit is generous: a loaded machine or the emulated VM is slow.
 wait_ready() {
-	wait_until 5 test -e "$READY" || fail "the command never started: $(cat "$OUT")"
+	wait_until 30 eval 'test -e "$READY" || [[ -z $(process_state "$PIDNS_PID") || $(process_state "$PIDNS_PID") == Z ]]'
+	test -e "$READY" || fail "the command never started: $(cat "$OUT")"
 }
 
 # ---------------------------------------------------------------- 02.1
@@ -57,9 +65,9 @@ wait_ready() {
 
 # bats test_tags=ex:02_1
 @test "02.1 the host sees the same process under its own PID (NSpid)" {
-	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 1000' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
-	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
+	wait_until 20 has_descendant_named "$PIDNS_PID" sleep
 	local child
 	child=$(children_of "$PIDNS_PID")
 	[[ -n $child ]] || fail "pidns has no child"
@@ -67,7 +75,7 @@ wait_ready() {
 	assert_output --regexp "^NSpid:[[:space:]]+$child[[:space:]]+1$"
 	# SIGKILL reaches a PID 1 from its parent namespace.
 	kill -KILL "$child"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 137
 }
 
@@ -87,6 +95,26 @@ wait_ready() {
 	assert_output --partial "Shared Memory Segments"
 	refute_line --regexp "^0x[0-9a-f]+ +$shmid "
 	refute_line --regexp "^0x"
+}
+
+# bats test_tags=ex:02_1
+@test "02.1 when the parent gives up before the release, the child ends without running the command" {
+	requires strace
+	local ran=$BATS_TEST_TMPDIR/ran trace=$BATS_TEST_TMPDIR/trace rc=0 child
+	# strace kills pidns at its first write(2): the byte that would release
+	# the child (the write is refused too, so it never happens). The child
+	# then reads end of file on the sync pipe, unless it still holds the
+	# pipe's write end itself. Output to a file: a child that hangs on to
+	# stdout would hang `run`.
+	strace -o "$trace" -e trace=clone,clone3,write -e inject=write:error=EIO:signal=KILL:when=1 \
+		"$BIN/pidns" --pid --no-init -- /bin/sh -c 'touch "$1"' _ "$ran" >"$BATS_TEST_TMPDIR/out" 2>&1 || rc=$?
+	assert_equal "$rc" 137
+	child=$(sed -nE 's/^clone3?\(.*\) = ([0-9]+)$/\1/p' "$trace")
+	[[ -n $child ]] || fail "pidns made no child: $(cat "$BATS_TEST_TMPDIR/out")"
+	defer kill_if_running_with "$child" "$ran"
+	wait_until 20 eval '! running_with "$child" "$ran"' ||
+		fail "child $child still waits for a release that cannot come"
+	assert_file_not_exists "$ran"
 }
 
 # ---------------------------------------------------------------- 02.2
@@ -160,46 +188,53 @@ wait_ready() {
 
 # bats test_tags=ex:02_4
 @test "02.4 orphaned grandchildren are reaped by the init: no zombie is left" {
-	# Each (sleep &) subshell exits at once: its sleep is orphaned, and
-	# the kernel hands it to PID 1 of the namespace. The command itself
-	# then becomes a sleep that never reaps anything.
+	# Each ( (...) & ) subshell exits at once, so its background child is
+	# orphaned and the kernel hands it to PID 1 of the namespace. Each
+	# orphan notes in $exits that it is about to exit. The command then
+	# blocks on a fifo: the namespace lives until the test lets it go, so
+	# what the init does with the dead orphans is seen while it runs.
+	local exits=$BATS_TEST_TMPDIR/exits go=$BATS_TEST_TMPDIR/go
+	mkfifo "$go"
 	start_pidns --pid -- /bin/sh -c \
-		'(sleep 0.2 &); (sleep 0.2 &); (sleep 0.2 &); touch "$1"; exec sleep 2' _ "$BATS_TEST_TMPDIR/ready"
+		'for i in 1 2 3; do ( (sleep 0.1; echo "$i" >>"$2") & ); done; touch "$1"; read line <"$3"' \
+		_ "$BATS_TEST_TMPDIR/ready" "$exits" "$go"
 	wait_ready
-	sleep 0.8
-	[[ -n $(process_state "$PIDNS_PID") && $(process_state "$PIDNS_PID") != Z ]] ||
-		fail "pidns is gone already: $(cat "$OUT")"
-	# The init (PID 1 inside) and the command are there...
-	(($(descendants_of "$PIDNS_PID" | wc -l) >= 2)) || fail "no init and command under pidns"
-	# ...and the orphans, dead by now, have been reaped.
-	assert_equal "$(zombies_under "$PIDNS_PID")" ""
-	wait_for_exit "$PIDNS_PID" 5
+	wait_until 30 eval '[[ -e $exits && $(wc -l <"$exits") -eq 3 ]]' ||
+		fail "the orphans did not all run: $(cat "$OUT")"
+	# Every orphan has exited or is about to. An init that reaps them is
+	# soon left alone with the command; one that does not keeps them as
+	# zombies for as long as the namespace lives (here: until "go").
+	wait_until 20 only_init_and_command_under "$PIDNS_PID" ||
+		fail "orphans left as zombies under the init: $(zombies_under "$PIDNS_PID" | tr '\n' ' ')"
+	# Let the command end (a read-write open of the fifo never blocks).
+	echo go 1<>"$go"
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 0
 }
 
 # bats test_tags=ex:02_4
 @test "02.4 the namespace dies with its PID 1: a background process does not outlive the command" {
 	local ns
-	run "$BIN/pidns" --pid -- /bin/sh -c 'sleep 30 & readlink /proc/self/ns/pid; exit 3'
+	run "$BIN/pidns" --pid -- /bin/sh -c 'sleep 100 >/dev/null 2>&1 & readlink /proc/self/ns/pid; exit 3'
 	assert_equal "$status" 3
 	ns=${output#pid:[}
 	ns=${ns%]}
 	[[ $ns =~ ^[0-9]+$ ]] || fail "no namespace inode in: $output"
-	wait_until 5 eval 'test -z "$(processes_in_pid_namespace "$ns")"'
+	wait_until 20 eval 'test -z "$(processes_in_pid_namespace "$ns")"'
 }
 
 @test "without an init, PID 1 (the command) leaves its orphans as zombies" {
 	# PID 1 lives long enough to be looked at on a slow machine (the VM);
 	# the orphans die at once and stay zombies, since nobody reaps them.
 	start_pidns --pid --no-init -- /bin/sh -c \
-		'(sleep 0.2 &); (sleep 0.2 &); touch "$1"; exec sleep 30' _ "$BATS_TEST_TMPDIR/ready"
+		'(sleep 0.2 &); (sleep 0.2 &); touch "$1"; exec sleep 1000' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
-	wait_until 10 eval '(($(zombies_under "$PIDNS_PID" | wc -l) == 2))' ||
+	wait_until 20 eval '(($(zombies_under "$PIDNS_PID" | wc -l) == 2))' ||
 		fail "expected 2 zombies, got: $(zombies_under "$PIDNS_PID")"
 	# Killing PID 1 (pidns's child) ends the namespace, and the kernel
 	# reaps the zombies; pidns reports the signal.
 	kill -KILL "$(children_of "$PIDNS_PID")"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 137
 }
 
@@ -207,11 +242,11 @@ wait_ready() {
 
 # bats test_tags=ex:02_5
 @test "02.5 SIGTERM to pidns stops the command and the exit status is 143" {
-	start_pidns --pid -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	start_pidns --pid -- /bin/sh -c 'touch "$1"; exec sleep 1000' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
-	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
+	wait_until 20 has_descendant_named "$PIDNS_PID" sleep
 	kill -TERM "$PIDNS_PID"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 143
 }
 
@@ -219,12 +254,12 @@ wait_ready() {
 @test "02.5 SIGINT gives 130, in a full container too" {
 	local rootfs
 	rootfs=$(rootfs_copy)
-	start_pidns --root "$rootfs" -- /bin/sh -c 'touch /tmp/ready; exec sleep 10'
+	start_pidns --root "$rootfs" -- /bin/sh -c 'touch /tmp/ready; exec sleep 1000'
 	READY=$rootfs/tmp/ready
 	wait_ready
-	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
+	wait_until 20 has_descendant_named "$PIDNS_PID" sleep
 	kill -INT "$PIDNS_PID"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 130
 }
 
@@ -234,23 +269,27 @@ wait_ready() {
 		'trap "echo got USR1; exit 7" USR1; touch "$1"; while :; do sleep 0.1; done' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
 	kill -USR1 "$PIDNS_PID"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 7
 	assert_equal "$(cat "$OUT")" "got USR1"
 }
 
 @test "without an init, PID 1 ignores a SIGTERM it has no handler for" {
-	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 10' _ "$BATS_TEST_TMPDIR/ready"
+	start_pidns --pid --no-init -- /bin/sh -c 'touch "$1"; exec sleep 1000' _ "$BATS_TEST_TMPDIR/ready"
 	wait_ready
-	wait_until 5 has_descendant_named "$PIDNS_PID" sleep
+	wait_until 20 has_descendant_named "$PIDNS_PID" sleep
 	local child
 	child=$(children_of "$PIDNS_PID")
 	defer kill -KILL "$child"
 	kill -TERM "$PIDNS_PID"
-	sleep 0.5
+	# pidns passes the SIGTERM on to its child, PID 1 inside, which has no
+	# handler for it: the kernel drops it. Wait until pidns has done so.
+	wait_until 20 signal_taken "$PIDNS_PID" "$(kill -l TERM)" || fail "pidns never took the SIGTERM"
 	assert_equal "$(process_state "$child")" S
+	# A SIGTERM that had been delivered would decide the exit status (143)
+	# whatever came next; a dropped one leaves it to this SIGKILL (137).
 	kill -KILL "$child"
-	wait_for_exit "$PIDNS_PID" 5
+	wait_for_exit "$PIDNS_PID" 20
 	assert_equal "$EXIT_STATUS" 137
 }
 

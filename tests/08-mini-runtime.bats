@@ -64,7 +64,11 @@ setup() {
 	pid=$(state_field "$id" pid)
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/pid")" "$pid"
 	kill -0 "$pid"
-	sleep 0.2
+	# It waits for start in the open of the exec fifo: wait until the
+	# kernel shows it asleep there (no time window a slow machine could
+	# miss), and the program has not run.
+	wait_until 30 eval 'grep -qs "fifo_open" "/proc/$pid/stack" || [[ $(cat "/proc/$pid/wchan" 2>/dev/null) == wait_for_partner ]]' ||
+		fail "the process does not wait in the open of a fifo: $(cat "/proc/$pid/stack" 2>/dev/null)"
 	assert_file_not_exists "$BUNDLE/rootfs/tmp/marker"
 	# The runtime itself is gone: the process was reparented.
 	[[ $(ps -o ppid= -p "$pid" | tr -d ' ') != "$$" ]]
@@ -490,7 +494,13 @@ JSON
 	assert_equal "$(container_status "$id")" paused
 	local before
 	before=$(cat "$BUNDLE/rootfs/tmp/tick")
-	sleep 0.3
+	# The same loop, outside: once it has ticked 10 times, the container's
+	# would have ticked too had it not been frozen, however slow the machine.
+	start_background "$BATS_TEST_TMPDIR/control.out" \
+		sh -c 'i=0; while :; do i=$((i + 1)); echo $i > "$1"; sleep 0.05; done' _ "$BATS_TEST_TMPDIR/control"
+	local control=$BG_PID
+	wait_until 30 eval '(($(cat "$BATS_TEST_TMPDIR/control") >= 10))'
+	kill_process "$control"
 	assert_equal "$(cat "$BUNDLE/rootfs/tmp/tick")" "$before"
 	run minirun pause "$id"
 	assert_one_error_line

@@ -286,7 +286,13 @@ setup() {
 	pm pause "$name" >/dev/null
 	assert_equal "$(pm_status "$name")" paused
 	size=$(stat -c %s "$ticks/log")
-	sleep 0.5
+	# The same loop, outside: once it has written 10 lines, the container's
+	# would have written too had it not been frozen, however slow the machine.
+	start_background "$BATS_TEST_TMPDIR/control.out" \
+		sh -c 'while :; do echo x >>"$1"; sleep 0.05; done' _ "$BATS_TEST_TMPDIR/control"
+	local control=$BG_PID
+	wait_until 30 eval '(($(wc -l <"$BATS_TEST_TMPDIR/control") >= 10))'
+	kill_process "$control"
 	assert_equal "$(stat -c %s "$ticks/log")" "$size"
 	pm unpause "$name" >/dev/null
 	assert_equal "$(pm_status "$name")" running

@@ -53,14 +53,11 @@ wait_for_exit() {
 }
 
 # processes_in_pid_namespace INODE: host PIDs whose PID namespace is INODE.
+# One stat for every process, not a readlink each: a loop of hundreds of
+# forks takes a minute on a loaded machine.
 processes_in_pid_namespace() {
-	local link
-	for link in /proc/[0-9]*/ns/pid; do
-		if [[ $(readlink "$link" 2>/dev/null) == "pid:[$1]" ]]; then
-			link=${link#/proc/}
-			echo "${link%%/*}"
-		fi
-	done
+	stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null |
+		awk -v inode="$1" '$1 == inode { split($2, part, "/"); print part[3] }'
 }
 
 # has_descendant_named PID NAME: some process below PID runs NAME (its
@@ -72,4 +69,46 @@ has_descendant_named() {
 		[[ $(cat /proc/"$pid"/comm 2>/dev/null) == "$2" ]] && return 0
 	done
 	return 1
+}
+
+# signal_taken PID SIGNUM: PID (a process that waits for signals with
+# sigwaitinfo, as pidns does) has taken SIGNUM off its queue and is asleep
+# again, so whatever it does with the signal is done. No time window: the
+# pending bit clears only when PID itself takes the signal, and it sleeps
+# again only once it is back waiting for the next one.
+signal_taken() {
+	local pid=$1 bit=$((1 << ($2 - 1))) pending
+	[[ $(process_state "$pid") == S ]] || return 1
+	for pending in $(awk '$1 == "SigPnd:" || $1 == "ShdPnd:" { print $2 }' "/proc/$pid/status"); do
+		((0x$pending & bit)) && return 1
+	done
+	return 0
+}
+
+# only_init_and_command_under PID: the processes below pidns PID are
+# exactly its init and the command, and neither is a zombie.
+only_init_and_command_under() {
+	local below
+	below=$(descendants_of "$1")
+	[[ $(wc -l <<<"$below") -eq 2 && -z $(zombies_under "$1") ]]
+}
+
+# kill_children PID: SIGKILL every child of PID. For teardown: SIGKILL to
+# a namespace's PID 1 takes everything in the namespace with it.
+kill_children() {
+	local child
+	for child in $(children_of "$1"); do kill -KILL "$child" 2>/dev/null || true; done
+}
+
+# running_with PID TEXT: PID is alive (not a zombie) and its command line
+# holds TEXT: still the process we mean, not a later one with its PID.
+running_with() {
+	local cmdline
+	cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"$2"* ]]
+}
+
+# kill_if_running_with PID TEXT: SIGKILL PID if it is still that process.
+kill_if_running_with() {
+	if running_with "$1" "$2"; then kill -KILL "$1" 2>/dev/null || true; fi
 }

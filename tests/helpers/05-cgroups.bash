@@ -154,3 +154,56 @@ process_gone() {
 cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+
+# cg_kill_all NAME: SIGKILL every process in the cgroup, a fork bomb
+# included, and wait until none is left. v2 has cgroup.kill for that (Linux
+# 5.14 and later). Otherwise the cgroup is frozen first (a frozen process
+# cannot fork), so one pass over cgroup.procs gets them all; thawed, they
+# die. Done with plain files: it needs no exercise. The cgroup may vanish
+# meanwhile (cgctl run removes its own once its command is dead).
+cg_kill_all() {
+	local name=$1 dir pid
+	dir=$(cg_dir freezer "$name")
+	if [[ -e $dir/cgroup.kill ]]; then
+		echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
+	elif [[ $(cgroup_mode) == v2 ]]; then
+		echo 1 >"$dir/cgroup.freeze"
+		wait_until 60 eval '[[ $(cg_stat "$dir/cgroup.events" frozen 2>/dev/null) != 0 ]]'
+		while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$dir/cgroup.procs" 2>/dev/null || true
+		echo 0 >"$dir/cgroup.freeze" 2>/dev/null || true
+	else
+		echo FROZEN >"$dir/freezer.state"
+		wait_until 60 eval '[[ $(cat "$dir/freezer.state" 2>/dev/null) != FREEZING ]]'
+		while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$dir/cgroup.procs" 2>/dev/null || true
+		echo THAWED >"$dir/freezer.state" 2>/dev/null || true
+	fi
+	# No live process left (the dead are not listed, zombies included).
+	wait_until 60 eval '[[ -z $(cat "$(cg_file procs "$name")" 2>/dev/null) ]]'
+}
+
+# now: the wall-clock time in seconds, to the microsecond.
+now() {
+	echo "$EPOCHREALTIME"
+}
+
+# cpu_quota_allows CPUS SECONDS USED: whether USED seconds of CPU fit what
+# a quota of CPUS lets a cgroup use in SECONDS of wall-clock time (SECONDS
+# measured around everything that ran inside, so never too short). The
+# kernel refills the quota every period (100 ms here): in SECONDS it hands
+# out CPUS * SECONDS, plus the quota of the period already running at the
+# start and at the end, plus what a process runs past an empty quota
+# before the next tick throttles it (a few ticks; more on an emulated
+# machine, whose ticks come late). The bound follows the wall-clock time,
+# so a loaded machine, which stretches it, still fits; an unlimited
+# process on an idle machine gets about 1 s of CPU a second and does not.
+cpu_quota_allows() {
+	awk -v cpus="$1" -v seconds="$2" -v used="$3" \
+		'BEGIN { exit !(used <= cpus * seconds + 2 * cpus * 0.1 + 0.1) }'
+}
+
+# cg_holds_at_least NAME N: the cgroup exists and holds N processes or more.
+cg_holds_at_least() {
+	local current
+	current=$(cat "$(cg_file pids.current "$1")" 2>/dev/null) || return 1
+	((current >= $2))
+}
