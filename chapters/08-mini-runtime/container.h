@@ -125,6 +125,17 @@ bool container_process_alive(const struct container_state *state);
  * the number, or -1 after one line ("unknown signal X"). */
 int container_signal_parse(const char *text);
 
+/* ---------------------------------------------------------------- the runtime's own binary
+ * self_clone.c (not an exercise). */
+
+/* Make sure no container can ever write to the program this process
+ * runs: unless it already runs from one, copy /proc/self/exe into a
+ * memfd, seal it (no write, grow, shrink or unseal) and fexecve it with
+ * argv and the same environment. Called by the commands that run a
+ * container's code (create, run, exec) before anything else. Returns 0
+ * when already running from the sealed copy; -1 after one line. */
+int runtime_run_from_sealed_copy(char **argv);
+
 /* ---------------------------------------------------------------- lifecycle
  * solutions/08-mini-runtime/container.c (the exercises). */
 
@@ -238,6 +249,13 @@ int container_hooks_run(const struct oci_config *config, enum oci_hook_kind kind
 int container_hooks_run_text(const struct oci_config *config, enum oci_hook_kind kind,
 			     const char *state_json);
 char *container_hooks_state_text(const struct container_state *state, enum container_status status);
+
+/* A process started without a terminal (the first, an exec'd one):
+ * setsid(2), so that it leaves the caller's session and its controlling
+ * terminal (TIOCSTI could type into the caller's shell). With a
+ * terminal, container_terminal_setup makes the session instead. Returns
+ * 0, or -1 after one line. */
+int container_session_start(void);
 
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);

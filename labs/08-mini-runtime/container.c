@@ -212,6 +212,10 @@ static int container_init(void *argument)
 		close(init->start_state_write);
 	if (container_init_setup(init) != 0)
 		return -1;
+	/* No terminal: a session of its own all the same, out of the
+	 * caller's (and its terminal's) reach. */
+	if (init->console_socket < 0 && container_session_start() != 0)
+		return -1;
 	/* The AppArmor profile or SELinux label the program starts in. */
 	if (container_lsm_set_exec_labels(&config->process, &init->lsm) != 0)
 		return -1;
@@ -893,6 +897,8 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	if (container_lsm_set_exec_labels(process, &child->lsm) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
+		exec_child_fail(child, EXEC_SETUP_FAILED);
+	if (child->console_socket < 0 && container_session_start() != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_chdir(process->cwd) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
