@@ -684,7 +684,7 @@ static bool command_runs_container_code(const char *command)
 {
 #ifdef MINIRUN_UNSAFE_NO_SELF_CLONE
 	/* A deliberately weakened build, for the chapter's demo of the
-	 * attack only (make ... CFLAGS+=-DMINIRUN_UNSAFE_NO_SELF_CLONE). */
+	 * attack only (make CC="cc -DMINIRUN_UNSAFE_NO_SELF_CLONE" ...). */
 	(void)command;
 	return false;
 #else
