@@ -427,6 +427,17 @@ Seccomp=2"
 	[[ -f $MR_ROOT/$id/state.json && ! -L $MR_ROOT/$id/state.json ]] || fail "state.json is not a plain file"
 }
 
+@test "a symlink planted as the pid file's temporary name is never written through" {
+	local id victim=$BATS_TEST_TMPDIR/victim pid_file=$BATS_TEST_TMPDIR/container.pid
+	id=$(unique_name cfsmr)
+	echo "victim-$CFS_ID" >"$victim"
+	ln -s "$victim" "$pid_file.tmp"
+	config_args sleep 600
+	mr_create "$id" --pid-file "$pid_file" || fail "create: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_equal "$(cat "$victim")" "victim-$CFS_ID"
+	assert_equal "$(cat "$pid_file")" "$(state_field "$id" pid)"
+}
+
 @test "a state root owned by another user is refused, and nothing is made in it" {
 	local id
 	id=$(unique_name cfsmr)

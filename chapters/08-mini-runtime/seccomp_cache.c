@@ -162,12 +162,25 @@ static void seccomp_cache_write(const char *directory, const char *hex, const st
 		unlink(temporary);
 }
 
+/* A cached program becomes the container's filter: the cache directory
+ * is used only if no one but us can write in it (ours, not a symlink,
+ * not writable by group or others), as the state tree. Missing is fine:
+ * seccomp_cache_write makes it, 0700. */
+static bool seccomp_cache_directory_trusted(const char *directory)
+{
+	struct stat info;
+	if (lstat(directory, &info) != 0)
+		return errno == ENOENT;
+	return S_ISDIR(info.st_mode) && info.st_uid == geteuid() && !(info.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 int container_seccomp_program(const json_t *profile, const char *source, const char *cache_directory,
 			      struct sock_fprog *program)
 {
 	*program = (struct sock_fprog){0};
 	char hex[2 * SHA256_DIGEST_SIZE + 1], path[PATH_MAX];
-	bool cacheable = cache_directory != NULL && seccomp_cache_key(profile, hex) == 0 &&
+	bool cacheable = cache_directory != NULL && seccomp_cache_directory_trusted(cache_directory) &&
+			 seccomp_cache_key(profile, hex) == 0 &&
 			 snprintf(path, sizeof path, "%s/%s.bpf", cache_directory, hex) < (int)sizeof path;
 	if (cacheable && seccomp_cache_read(path, program) == 0)
 		return 0;

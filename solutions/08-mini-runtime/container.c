@@ -438,7 +438,12 @@ static int write_pid_file(const char *pid_file, pid_t pid)
 	if (snprintf(temporary, sizeof temporary, "%s.tmp", pid_file) >= (int)sizeof temporary)
 		return fail_msg("pid file %s: name too long", pid_file);
 	snprintf(text, sizeof text, "%d", (int)pid);
-	int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A new file, never one already there: whatever sits at the name
+	 * (a crashed runtime's leftover, a planted symlink) is removed,
+	 * not written through. */
+	int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST && unlink(temporary) == 0)
+		fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return fail_errno("open %s", temporary);
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
