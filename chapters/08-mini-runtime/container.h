@@ -84,17 +84,23 @@ struct container_state {
 int container_id_validate(const char *id);
 
 /* Make ROOT (0700) if needed and ROOT/ID; mkdir(2) fails if another
- * create took the ID first, which makes it the lock. Fills state->id and
- * state->directory. Returns 0, or -1 ("container ID already exists"). */
+ * create took the ID first, which makes it the lock. ROOT and ROOT/ID
+ * are refused unless owned by the user running minirun, not writable by
+ * group or others, and not symlinks (someone else could plant hooks in
+ * them). Fills state->id and state->directory. Returns 0, or -1
+ * ("container ID already exists", "owned by uid N: refused"). */
 int container_state_directory_create(const char *root, const char *id,
 				     struct container_state *state);
 
-/* Write state->directory/state.json atomically (a temporary file, then
- * rename(2)): a reader sees the old record or the new, never half. */
+/* Write state->directory/state.json atomically (a new file with a
+ * random name, O_EXCL|O_NOFOLLOW, through the checked directory's
+ * descriptor, then renameat(2)): a reader sees the old record or the
+ * new, never half, and nothing planted there is written through. */
 int container_state_write(const struct container_state *state);
 
-/* Read ROOT/ID/state.json into *state (container_state_release after).
- * Returns 0, or -1 ("container ID does not exist"). */
+/* Read ROOT/ID/state.json into *state (container_state_release after),
+ * after the same checks of ROOT and ROOT/ID as at create. Returns 0, or
+ * -1 ("container ID does not exist", "owned by uid N: refused"). */
 int container_state_read(const char *root, const char *id, struct container_state *state);
 
 /* Is there a state directory ROOT/ID (a container, maybe half made)?
