@@ -346,3 +346,203 @@ gid=1000
 groups=1001
 Seccomp=2"
 }
+
+# ---------------------------------------------------------------- the runtime's binary (CVE-2019-5736)
+
+@test "run: a container whose /bin/sh is /proc/self/exe cannot overwrite the runtime's binary on the host" {
+	local id
+	id=$(unique_name cfsmr)
+	exe_overwrite_image
+	config_args sh
+	# --detach: the runtime goes once the process runs, as after a
+	# create and start; then nothing but the copy is left running it.
+	defer mr_force_delete "$id"
+	"$RUNTIME" --root "$MR_ROOT" run --detach --bundle "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 ||
+		fail "minirun run: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_runtime_not_overwritten
+}
+
+@test "exec: a process exec'd as /bin/sh = /proc/self/exe cannot overwrite the runtime's binary on the host" {
+	local id
+	id=$(unique_name cfsmr)
+	exe_overwrite_image
+	config_args /bin/busybox sleep 600
+	defer mr_force_delete "$id"
+	"$RUNTIME" --root "$MR_ROOT" run --detach --bundle "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 ||
+		fail "minirun run: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	"$RUNTIME" --root "$MR_ROOT" exec --detach "$id" sh >"$BATS_TEST_TMPDIR/$id.exec" 2>&1 ||
+		fail "minirun exec: $(cat "$BATS_TEST_TMPDIR/$id.exec")"
+	assert_runtime_not_overwritten
+}
+
+# ---------------------------------------------------------------- the caller's terminal (TIOCSTI)
+
+@test "run without a terminal: the container cannot type into the caller's shell (TIOCSTI)" {
+	requires script
+	tiocsti_allowed || skip "this kernel refuses TIOCSTI to everyone (dev.tty.legacy_tiocsti = 0)"
+	local id out=$BATS_TEST_TMPDIR/terminal.out
+	id=$(unique_name cfsmr)
+	cp "$(fixture_build 09-tiocsti)" "$BUNDLE/rootfs/cfs-tiocsti"
+	config_edit 'c["process"]["terminal"] = False'
+	config_args /cfs-tiocsti "echo cfs-injected"
+	defer mr_force_delete "$id"
+	run_in_terminal "$out" "$(printf '%q ' "$BIN/minirun" --root "$MR_ROOT" run --bundle "$BUNDLE" "$id")"
+	run cat "$out"
+	assert_output --partial "TIOCSTI: Operation not permitted"
+	assert_output --partial "caller read nothing"
+	refute_output --partial "caller read: "
+}
+
+@test "exec without a terminal: the exec'd process cannot type into the caller's shell (TIOCSTI)" {
+	requires script
+	tiocsti_allowed || skip "this kernel refuses TIOCSTI to everyone (dev.tty.legacy_tiocsti = 0)"
+	local id out=$BATS_TEST_TMPDIR/terminal.out
+	id=$(unique_name cfsmr)
+	cp "$(fixture_build 09-tiocsti)" "$BUNDLE/rootfs/cfs-tiocsti"
+	config_edit 'c["process"]["terminal"] = False'
+	config_args sleep 600
+	mr_create "$id"
+	minirun start "$id"
+	run_in_terminal "$out" "$(printf '%q ' "$BIN/minirun" --root "$MR_ROOT" exec "$id" /cfs-tiocsti "echo cfs-injected")"
+	run cat "$out"
+	assert_output --partial "TIOCSTI: Operation not permitted"
+	assert_output --partial "caller read nothing"
+	refute_output --partial "caller read: "
+}
+
+# ---------------------------------------------------------------- the state directory
+
+@test "a symlink planted as the state file's temporary name is never written through" {
+	local id victim=$BATS_TEST_TMPDIR/victim
+	id=$(unique_name cfsmr)
+	echo "victim-$CFS_ID" >"$victim"
+	config_args sleep 600
+	mr_create "$id"
+	ln -s "$victim" "$MR_ROOT/$id/.state.json.new"
+	run minirun start "$id"
+	assert_success
+	assert_equal "$(cat "$victim")" "victim-$CFS_ID"
+	assert_equal "$(container_status "$id")" running
+	# The record itself is a file, not the planted link renamed.
+	[[ -f $MR_ROOT/$id/state.json && ! -L $MR_ROOT/$id/state.json ]] || fail "state.json is not a plain file"
+}
+
+@test "a symlink planted as the pid file's temporary name is never written through" {
+	local id victim=$BATS_TEST_TMPDIR/victim pid_file=$BATS_TEST_TMPDIR/container.pid
+	id=$(unique_name cfsmr)
+	echo "victim-$CFS_ID" >"$victim"
+	ln -s "$victim" "$pid_file.tmp"
+	config_args sleep 600
+	mr_create "$id" --pid-file "$pid_file" || fail "create: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_equal "$(cat "$victim")" "victim-$CFS_ID"
+	assert_equal "$(cat "$pid_file")" "$(state_field "$id" pid)"
+}
+
+@test "a state root owned by another user is refused, and nothing is made in it" {
+	local id
+	id=$(unique_name cfsmr)
+	mkdir -m 0700 "$MR_ROOT"
+	chown 65534:65534 "$MR_ROOT"
+	config_args true
+	create_refused "$id"
+	assert_output --partial "owned by uid 65534"
+	assert_dir_empty "$MR_ROOT"
+}
+
+@test "a state root writable by group or others is refused, and so is a symlink" {
+	local id
+	id=$(unique_name cfsmr)
+	mkdir -m 0700 "$MR_ROOT"
+	chmod 1777 "$MR_ROOT"
+	config_args true
+	create_refused "$id"
+	assert_output --partial "writable by group or others"
+	assert_dir_empty "$MR_ROOT"
+	chmod 0700 "$MR_ROOT"
+	ln -s "$MR_ROOT" "$BATS_TEST_TMPDIR/state-link"
+	create_refused "$id" "$BATS_TEST_TMPDIR/state-link"
+	assert_output --partial "not a directory (a symlink?)"
+	assert_dir_empty "$MR_ROOT"
+}
+
+@test "a container directory another user planted in the state root is not trusted: its poststop hook never runs as root" {
+	local id marker=$BATS_TEST_TMPDIR/hook-ran dir
+	id=$(unique_name cfsmr)
+	config_args true
+	mr_create "$id"
+	cp "$MR_ROOT/$id/state.json" "$BATS_TEST_TMPDIR/state.json"
+	mr_force_delete "$id"
+	# The user who owns the state root replaces the container's
+	# directory with one of their own: a stopped container whose
+	# config.json has a poststop hook.
+	dir=$MR_ROOT/$id
+	mkdir -m 0700 "$dir"
+	python3 -c '
+import json, sys
+state = json.load(open(sys.argv[1]))
+state["status"] = "stopped"
+state["pid"] = 0
+json.dump(state, open(sys.argv[2] + "/state.json", "w"))
+config = json.load(open(sys.argv[3]))
+config["hooks"] = {"poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "echo ran > " + sys.argv[4]]}]}
+json.dump(config, open(sys.argv[2] + "/config.json", "w"))
+' "$BATS_TEST_TMPDIR/state.json" "$dir" "$BUNDLE/config.json" "$marker"
+	chown -R 65534:65534 "$dir"
+	run minirun delete "$id"
+	[[ ! -e $marker ]] || fail "delete ran the planted poststop hook as root"
+	assert_failure 1
+	assert_one_line "$output"
+	assert_output --partial "owned by uid 65534"
+	# The same directory, in a root the user owns.
+	chown 0:0 "$dir"
+	chown 65534:65534 "$MR_ROOT"
+	run minirun delete "$id"
+	[[ ! -e $marker ]] || fail "delete ran the planted poststop hook as root"
+	assert_failure 1
+	assert_output --partial "owned by uid 65534"
+	chown -R 0:0 "$MR_ROOT"
+	rm -rf "$dir"
+}
+
+# ---------------------------------------------------------------- linux.devices
+
+@test "a device node swapped for a symlink right after mknod: the host file it points to keeps its mode" {
+	requires strace
+	local id victim=$BATS_TEST_TMPDIR/victim
+	id=$(unique_name cfsmr)
+	echo "victim-$CFS_ID" >"$victim"
+	chmod 0600 "$victim"
+	config_edit 'c["linux"]["devices"] = [{"path": "/cfs-node", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 0, "gid": 0}]'
+	config_args true
+	# The first process stops right after mknod; we, sharing the root
+	# directory with it, swap the node for a symlink to a host file.
+	create_stopped_after_mknod "$id" cfs-node
+	[[ -c $BUNDLE/rootfs/cfs-node ]] || fail "no node made"
+	rm "$BUNDLE/rootfs/cfs-node"
+	ln -s "$victim" "$BUNDLE/rootfs/cfs-node"
+	kill -CONT "$INIT_PID"
+	wait_until 10 process_dead "$RUNTIME_PID"
+	assert_equal "$(stat -c %a "$victim")" 600
+	run cat "$BATS_TEST_TMPDIR/$id.out"
+	assert_output --partial "/cfs-node was replaced by another file after mknod"
+}
+
+# ---------------------------------------------------------------- the log
+
+@test "a config string with a newline and quotes cannot forge a record in the text log" {
+	local id log=$BATS_TEST_TMPDIR/minirun.log line
+	id=$(unique_name cfsmr)
+	config_args 'cfs-nowhere
+level=info msg="forged \ record"'
+	defer mr_force_delete "$id"
+	run minirun --log "$log" run --bundle "$BUNDLE" "$id"
+	assert_failure
+	[[ -s $log ]] || fail "nothing logged"
+	# Every line is one whole record, every quote inside a field escaped.
+	while IFS= read -r line; do
+		[[ $line =~ ^time=\"[^\"]*\"\ level=(error|warning|debug)\ msg=\"([^\"\\]|\\.)*\"$ ]] ||
+			fail "not one record: $line (log: $(cat "$log"))"
+	done <"$log"
+	run grep -cF 'cfs-nowhere\nlevel=info msg=\"forged \\ record\"' "$log"
+	assert_output 1
+}

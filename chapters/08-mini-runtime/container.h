@@ -84,17 +84,23 @@ struct container_state {
 int container_id_validate(const char *id);
 
 /* Make ROOT (0700) if needed and ROOT/ID; mkdir(2) fails if another
- * create took the ID first, which makes it the lock. Fills state->id and
- * state->directory. Returns 0, or -1 ("container ID already exists"). */
+ * create took the ID first, which makes it the lock. ROOT and ROOT/ID
+ * are refused unless owned by the user running minirun, not writable by
+ * group or others, and not symlinks (someone else could plant hooks in
+ * them). Fills state->id and state->directory. Returns 0, or -1
+ * ("container ID already exists", "owned by uid N: refused"). */
 int container_state_directory_create(const char *root, const char *id,
 				     struct container_state *state);
 
-/* Write state->directory/state.json atomically (a temporary file, then
- * rename(2)): a reader sees the old record or the new, never half. */
+/* Write state->directory/state.json atomically (a new file with a
+ * random name, O_EXCL|O_NOFOLLOW, through the checked directory's
+ * descriptor, then renameat(2)): a reader sees the old record or the
+ * new, never half, and nothing planted there is written through. */
 int container_state_write(const struct container_state *state);
 
-/* Read ROOT/ID/state.json into *state (container_state_release after).
- * Returns 0, or -1 ("container ID does not exist"). */
+/* Read ROOT/ID/state.json into *state (container_state_release after),
+ * after the same checks of ROOT and ROOT/ID as at create. Returns 0, or
+ * -1 ("container ID does not exist", "owned by uid N: refused"). */
 int container_state_read(const char *root, const char *id, struct container_state *state);
 
 /* Is there a state directory ROOT/ID (a container, maybe half made)?
@@ -124,6 +130,17 @@ bool container_process_alive(const struct container_state *state);
 /* A signal by name or number: "KILL", "SIGKILL", "9", "sigterm". Returns
  * the number, or -1 after one line ("unknown signal X"). */
 int container_signal_parse(const char *text);
+
+/* ---------------------------------------------------------------- the runtime's own binary
+ * self_clone.c (not an exercise). */
+
+/* Make sure no container can ever write to the program this process
+ * runs: unless it already runs from one, copy /proc/self/exe into a
+ * memfd, seal it (no write, grow, shrink or unseal) and fexecve it with
+ * argv and the same environment. Called by the commands that run a
+ * container's code (create, run, exec) before anything else. Returns 0
+ * when already running from the sealed copy; -1 after one line. */
+int runtime_run_from_sealed_copy(char **argv);
 
 /* ---------------------------------------------------------------- lifecycle
  * solutions/08-mini-runtime/container.c (the exercises). */
@@ -238,6 +255,13 @@ int container_hooks_run(const struct oci_config *config, enum oci_hook_kind kind
 int container_hooks_run_text(const struct oci_config *config, enum oci_hook_kind kind,
 			     const char *state_json);
 char *container_hooks_state_text(const struct container_state *state, enum container_status status);
+
+/* A process started without a terminal (the first, an exec'd one):
+ * setsid(2), so that it leaves the caller's session and its controlling
+ * terminal (TIOCSTI could type into the caller's shell). With a
+ * terminal, container_terminal_setup makes the session instead. Returns
+ * 0, or -1 after one line. */
+int container_session_start(void);
 
 /* Remount / read-only when root.readonly is set. After pivot_root. */
 int container_root_make_readonly(const struct oci_config *config);

@@ -615,7 +615,7 @@ int container_terminal_setup(int console_socket, bool bind_console)
 	}
 	/* A new session whose controlling terminal is the slave: ^C on the
 	 * master side now signals this process's foreground group. */
-	if (setsid() < 0 && errno != EPERM) {
+	if (setsid() < 0) {
 		close(slave);
 		return fail_errno("setsid");
 	}
@@ -636,6 +636,21 @@ fail:
 	return -1;
 }
 // end::terminal[]
+
+// tag::session[]
+int container_session_start(void)
+{
+	/* Without a terminal of its own the process would stay in the
+	 * caller's session, with the caller's terminal as its controlling
+	 * terminal: ioctl(TIOCSTI) on it pushes characters into the input
+	 * of the caller's shell, which reads and runs them once the
+	 * container is gone. A session of its own has no controlling
+	 * terminal, and TIOCSTI on the caller's is refused (EPERM). */
+	if (setsid() < 0)
+		return fail_errno("setsid (a session of its own for the container's process)");
+	return 0;
+}
+// end::session[]
 
 int container_seccomp_compile(scmp_filter_ctx filter, struct sock_fprog *program)
 {
@@ -721,6 +736,29 @@ int container_close_inherited_fds(void)
 	return 0;
 }
 // tag::devices[]
+/* Set owner and mode of the node node_fd (an O_PATH descriptor) if it is
+ * still a node of this type and number; errno ENXIO if it is anything
+ * else. chown through AT_EMPTY_PATH, chmod through the descriptor's
+ * /proc/self/fd link (fchmod refuses O_PATH descriptors): neither
+ * resolves a name in the root again. */
+static int device_node_set_owner_and_mode(int node_fd, mode_t type, dev_t number,
+					  const struct oci_device *device, mode_t mode)
+{
+	struct stat info;
+	char link[64];
+
+	if (fstat(node_fd, &info) != 0)
+		return -1;
+	if ((info.st_mode & S_IFMT) != type || (type != S_IFIFO && info.st_rdev != number)) {
+		errno = ENXIO;
+		return -1;
+	}
+	if (fchownat(node_fd, "", device->uid, device->gid, AT_EMPTY_PATH) != 0)
+		return -1;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", node_fd);
+	return chmod(link, mode);
+}
+
 /* linux.devices: make each node in the container's root (before
  * pivot_root), every path resolved inside the root. mknod(2) needs
  * CAP_MKNOD in the initial user namespace: refused in a user namespace. */
@@ -767,14 +805,27 @@ int container_devices_create(const struct oci_config *config)
 			}
 		}
 		/* mknod's mode went through the umask: set it exactly, and the
-		 * owner, without following a link. */
-		if (fchmodat(dir_fd, name, mode & 07777, 0) != 0 ||
-		    fchownat(dir_fd, name, device->uid, device->gid, AT_SYMLINK_NOFOLLOW) != 0) {
-			fail_errno("linux.devices[%zu]: chmod/chown %s", i, device->path);
-			close(dir_fd);
+		 * owner. Never by name: whoever shares the root directory
+		 * could have swapped the node for a symlink to a host file by
+		 * now. On a descriptor of what is there (O_PATH opens a device
+		 * without calling its driver, O_NOFOLLOW a symlink itself),
+		 * checked to be the node we want. */
+		int node_fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		close(dir_fd);
+		if (node_fd < 0) {
+			fail_errno("linux.devices[%zu]: open %s", i, device->path);
 			goto out;
 		}
-		close(dir_fd);
+		if (device_node_set_owner_and_mode(node_fd, type, number, device, mode & 07777) != 0) {
+			if (errno == ENXIO)
+				fail_msg("linux.devices[%zu]: %s was replaced by another file after mknod: refused",
+					 i, device->path);
+			else
+				fail_errno("linux.devices[%zu]: chown/chmod %s", i, device->path);
+			close(node_fd);
+			goto out;
+		}
+		close(node_fd);
 	}
 	result = 0;
 out:

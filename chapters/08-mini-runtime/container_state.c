@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +47,49 @@ int container_id_validate(const char *id)
 }
 // end::id-grammar[]
 
+// tag::state-dir-check[]
+/* A directory of the state tree (the root, ROOT/ID) is trusted only if
+ * no one else can change what is in it: owned by the user who runs
+ * minirun (root, or the invoking user when rootless), writable by no
+ * group and no other user, and not reached through a symlink (the
+ * caller opened it O_NOFOLLOW). Whoever could write there could plant
+ * a config.json whose hooks minirun runs as root. */
+static int state_directory_check(int fd, const char *path)
+{
+	struct stat info;
+
+	if (fstat(fd, &info) != 0)
+		return fail_errno("stat %s", path);
+	if (info.st_uid != geteuid())
+		return fail_msg("state directory %s: owned by uid %u, not by uid %u who runs minirun: refused",
+				path, (unsigned)info.st_uid, (unsigned)geteuid());
+	if (info.st_mode & (S_IWGRP | S_IWOTH))
+		return fail_msg("state directory %s: writable by group or others (mode %04o): refused",
+				path, (unsigned)(info.st_mode & 07777));
+	return 0;
+}
+
+/* Open a directory of the state tree (relative to at_fd, or AT_FDCWD)
+ * without following a symlink, and check it. Returns the descriptor,
+ * or -1 after one line (errno ENOENT kept when it does not exist). */
+static int state_directory_open(int at_fd, const char *name, const char *path)
+{
+	int fd = openat(at_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		if (errno == ELOOP || errno == ENOTDIR)
+			return fail_msg("state directory %s: not a directory (a symlink?): refused", path);
+		return fail_errno("open %s", path);
+	}
+	if (state_directory_check(fd, path) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+// end::state-dir-check[]
+
 int container_state_directory_create(const char *root, const char *id,
 				     struct container_state *state)
 {
@@ -57,12 +101,24 @@ int container_state_directory_create(const char *root, const char *id,
 	/* The state root holds every container's record: only root reads it. */
 	if (mkdir(root, 0700) != 0 && errno != EEXIST)
 		return fail_errno("mkdir %s", root);
+	int root_fd = state_directory_open(AT_FDCWD, root, root);
+	if (root_fd < 0)
+		return errno == ENOENT ? fail_errno("open %s", root) : -1;
 	/* mkdir is atomic: of two creates with the same ID, one wins. */
-	if (mkdir(state->directory, 0700) != 0) {
-		if (errno == EEXIST)
+	if (mkdirat(root_fd, id, 0700) != 0) {
+		int saved_errno = errno;
+		close(root_fd);
+		if (saved_errno == EEXIST)
 			return fail_msg("create %s: container already exists", id);
+		errno = saved_errno;
 		return fail_errno("mkdir %s", state->directory);
 	}
+	/* Ours by construction: checked all the same (mode, umask). */
+	int fd = state_directory_open(root_fd, id, state->directory);
+	close(root_fd);
+	if (fd < 0)
+		return -1;
+	close(fd);
 	return 0;
 }
 
@@ -118,19 +174,51 @@ int container_state_write(const struct container_state *state)
 				      "networkLink", state->network_link, "rootMountId",
 				      (json_int_t)state->root_mount_id));
 	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_STATE_FILE);
-	snprintf(temporary, sizeof temporary, "%s/.%s.new", state->directory, CONTAINER_STATE_FILE);
+	// tag::state-write[]
 	/* Write a new file, then rename it over the old one: rename(2) is
-	 * atomic, so a concurrent `state` never reads half a record. */
-	int result = json_dump_file(object, temporary, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(object);
-	if (result != 0)
-		return fail_errno("write %s", temporary);
-	if (rename(temporary, path) != 0) {
-		fail_errno("rename %s to %s", temporary, path);
-		unlink(temporary);
+	 * atomic, so a concurrent `state` never reads half a record. Every
+	 * step goes through the checked directory's descriptor, and the
+	 * new file has a random name and must not exist yet (O_EXCL,
+	 * O_NOFOLLOW): nothing planted in the directory is written
+	 * through. */
+	int dir_fd = state_directory_open(AT_FDCWD, state->directory, state->directory);
+	if (dir_fd < 0) {
+		json_decref(object);
+		return errno == ENOENT ? fail_errno("open %s", state->directory) : -1;
+	}
+	int fd = -1;
+	for (int attempt = 0; fd < 0 && attempt < 8; attempt++) {
+		unsigned int random_part;
+		if (getrandom(&random_part, sizeof random_part, 0) != (ssize_t)sizeof random_part)
+			break;
+		snprintf(temporary, sizeof temporary, ".%s.%08x", CONTAINER_STATE_FILE, random_part);
+		fd = openat(dir_fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		fail_errno("create a new %s in %s", CONTAINER_STATE_FILE, state->directory);
+		json_decref(object);
+		close(dir_fd);
 		return -1;
 	}
+	int result = json_dumpfd(object, fd, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(object);
+	if (result != 0 || close(fd) != 0) {
+		fail_errno("write %s/%s", state->directory, temporary);
+		unlinkat(dir_fd, temporary, 0);
+		close(dir_fd);
+		return -1;
+	}
+	if (renameat(dir_fd, temporary, dir_fd, CONTAINER_STATE_FILE) != 0) {
+		fail_errno("rename %s/%s to %s", state->directory, temporary, path);
+		unlinkat(dir_fd, temporary, 0);
+		close(dir_fd);
+		return -1;
+	}
+	close(dir_fd);
 	return 0;
+	// end::state-write[]
 }
 
 static void copy_string(char *target, size_t size, json_t *object, const char *key)
@@ -158,18 +246,31 @@ int container_state_read(const char *root, const char *id, struct container_stat
 	    sizeof state->directory)
 		return fail_msg("state directory %s/%s: name too long", root, id);
 	snprintf(path, sizeof path, "%s/%s", state->directory, CONTAINER_STATE_FILE);
-	json_t *object = json_load_file(path, 0, &error);
-	if (object == NULL) {
-		if (access(state->directory, F_OK) != 0)
-			return fail_msg("container %s does not exist", id);
+	/* The root and ROOT/ID are checked (owner, mode, no symlink) before
+	 * anything in them is believed. */
+	int root_fd = state_directory_open(AT_FDCWD, root, root);
+	if (root_fd < 0)
+		return errno == ENOENT ? fail_msg("container %s does not exist", id) : -1;
+	int dir_fd = state_directory_open(root_fd, id, state->directory);
+	close(root_fd);
+	if (dir_fd < 0)
+		return errno == ENOENT ? fail_msg("container %s does not exist", id) : -1;
+	json_t *object = NULL;
+	int fd = openat(dir_fd, CONTAINER_STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(dir_fd);
+	if (fd < 0) {
 		/* The directory exists but its record does not (yet): a create
 		 * killed before its first write. Only delete --force helps. */
-		if (access(path, F_OK) != 0) {
+		if (errno == ENOENT) {
 			state->status = CONTAINER_CREATING;
 			return 0;
 		}
-		return fail_msg("%s: line %d: %s", path, error.line, error.text);
+		return fail_errno("open %s", path);
 	}
+	object = json_loadfd(fd, 0, &error);
+	close(fd);
+	if (object == NULL)
+		return fail_msg("%s: line %d: %s", path, error.line, error.text);
 	copy_string(state->bundle, sizeof state->bundle, object, "bundle");
 	const char *status = json_string_value(json_object_get(object, "status"));
 	if (status == NULL || status_from_name(status, &state->status) != 0) {
@@ -200,10 +301,15 @@ void container_state_release(struct container_state *state)
 
 int container_state_directory_remove(const struct container_state *state)
 {
-	DIR *directory = opendir(state->directory);
-
-	if (directory == NULL)
+	int fd = open(state->directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : fail_errno("open %s", state->directory);
+	DIR *directory = fdopendir(fd);
+	if (directory == NULL) {
+		fail_errno("open %s", state->directory);
+		close(fd);
+		return -1;
+	}
 	/* Only files live in a state directory: remove them, then it. */
 	struct dirent *entry;
 	while ((entry = readdir(directory)) != NULL) {

@@ -57,6 +57,32 @@ struct log_sink {
 	size_t length;
 };
 
+// tag::log-escape[]
+/* A field of a text record, in double quotes: a quote, a backslash or a
+ * control character (a newline above all) inside it is escaped, so that
+ * a string from config.json can never end the record and start a forged
+ * one ("x\nlevel=info msg=..."). */
+static void log_quote(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c == '\r')
+			fputs("\\r", out);
+		else if (*c == '\t')
+			fputs("\\t", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+// end::log-escape[]
+
 static void log_flush_line(struct log_sink *sink)
 {
 	char time_text[64];
@@ -77,6 +103,7 @@ static void log_flush_line(struct log_sink *sink)
 			    : strncmp(message, "debug: ", 7) == 0   ? "debug"
 								    : "error";
 	char *record = NULL;
+	size_t record_size = 0;
 	if (global.log_json) {
 		json_t *object = json_pack("{s:s, s:s, s:s}", "level", level, "msg", message, "time",
 					   time_text);
@@ -85,9 +112,20 @@ static void log_flush_line(struct log_sink *sink)
 			record = NULL;
 		free(text);
 		json_decref(object);
-	} else if (asprintf(&record, "time=\"%s\" level=%s msg=\"%s\"\n", time_text, level,
-			    message) < 0) {
-		record = NULL;
+	} else {
+		/* The record is made in memory, then written at once. */
+		FILE *out = open_memstream(&record, &record_size);
+		if (out != NULL) {
+			fputs("time=", out);
+			log_quote(out, time_text);
+			fprintf(out, " level=%s msg=", level);
+			log_quote(out, message);
+			fputc('\n', out);
+			if (fclose(out) != 0) {
+				free(record);
+				record = NULL;
+			}
+		}
 	}
 	if (record != NULL) {
 		/* O_APPEND and one write: lines of several runtimes stay whole. */
@@ -99,15 +137,21 @@ static void log_flush_line(struct log_sink *sink)
 	sink->length = 0;
 }
 
+/* The stream is unbuffered: each fprintf of a message reaches us as one
+ * call, its newlines and all. A record ends only at a newline that ends
+ * a call; a newline inside a message (from a config string) is part of
+ * it, and is escaped, never the start of another record. */
 static ssize_t log_write(void *cookie, const char *buffer, size_t size)
 {
 	struct log_sink *sink = cookie;
 
 	for (size_t i = 0; i < size; i++) {
-		if (buffer[i] == '\n' || sink->length == sizeof sink->line - 1)
+		if (buffer[i] == '\n' && i == size - 1)
 			log_flush_line(sink);
-		if (buffer[i] != '\n')
+		else if (sink->length < sizeof sink->line - 1)
 			sink->line[sink->length++] = buffer[i];
+		/* else: a message longer than a line is cut, not split (its
+		 * tail would be a record of its own). */
 	}
 	return (ssize_t)size;
 }
@@ -123,7 +167,9 @@ static int log_open(void)
 	FILE *stream = fopencookie(&sink, "w", functions);
 	if (stream == NULL)
 		return fail_errno("open log %s", global.log_path);
-	setvbuf(stream, NULL, _IOLBF, 0);
+	/* Unbuffered: glibc then formats each fprintf whole and hands it
+	 * over in one write (see log_write). */
+	setvbuf(stream, NULL, _IONBF, 0);
 	stderr = stream;
 	return 0;
 }
@@ -135,11 +181,15 @@ static void debug_msg(const char *format, ...)
 
 	if (!global.debug)
 		return;
+	char *message = NULL;
 	va_start(args, format);
-	fprintf(stderr, "%s: debug: ", program_invocation_short_name);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
+	int length = vasprintf(&message, format, args);
 	va_end(args);
+	if (length < 0)
+		return;
+	/* One fprintf: with --log, one call is one record (log_write). */
+	fprintf(stderr, "%s: debug: %s\n", program_invocation_short_name, message);
+	free(message);
 }
 
 /* ---------------------------------------------------------------- usage */
@@ -628,6 +678,21 @@ const char *__asan_default_options(void)
 }
 #endif
 
+/* create, run and exec run code of the container's image (the first
+ * process, an exec'd one): only they pay for the sealed copy. */
+static bool command_runs_container_code(const char *command)
+{
+#ifdef MINIRUN_UNSAFE_NO_SELF_CLONE
+	/* A deliberately weakened build, for the chapter's demo of the
+	 * attack only (make CC="cc -DMINIRUN_UNSAFE_NO_SELF_CLONE" ...). */
+	(void)command;
+	return false;
+#else
+	return strcmp(command, "create") == 0 || strcmp(command, "run") == 0 ||
+	       strcmp(command, "exec") == 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -691,6 +756,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minirun: --root %s: must be an absolute path\n", global.root);
 		return EXIT_USAGE;
 	}
+	// tag::self-clone-call[]
+	/* The commands that run a container's code do it from a sealed
+	 * copy of this binary, never from the file on the host, which a
+	 * container could otherwise reach through /proc/self/exe and
+	 * overwrite (self_clone.c). Once per invocation: the copy finds
+	 * itself sealed and goes on. */
+	if (command_runs_container_code(command) && runtime_run_from_sealed_copy(argv) != 0)
+		return 1;
+	// end::self-clone-call[]
 	if (global.log_path != NULL && log_open() != 0)
 		return 1;
 	if (systemd_cgroup)

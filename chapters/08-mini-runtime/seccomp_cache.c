@@ -32,12 +32,46 @@
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <link.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 /* Bump when the entry format or the translation's meaning changes. */
 #define SECCOMP_CACHE_FORMAT "minirun seccomp cache 1"
+
+/* The GNU build ID of the running program (the linker's hash of what
+ * went into it), from its own PT_NOTE segments in memory. */
+struct build_id {
+	char hex[2 * 64 + 1];
+};
+
+static int build_id_of_program(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct build_id *id = data;
+	(void)size;
+	/* The first object dl_iterate_phdr reports is the program itself. */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+		if (segment->p_type != PT_NOTE)
+			continue;
+		const char *note = (const char *)(info->dlpi_addr + segment->p_vaddr);
+		const char *end = note + segment->p_memsz;
+		while (note + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *header = (const ElfW(Nhdr) *)note;
+			const char *name = note + sizeof *header;
+			const unsigned char *desc = (const unsigned char *)name + ((header->n_namesz + 3) & ~3U);
+			if (header->n_type == NT_GNU_BUILD_ID && header->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 && header->n_descsz <= 64) {
+				for (unsigned int b = 0; b < header->n_descsz; b++)
+					snprintf(id->hex + 2 * b, 3, "%02x", desc[b]);
+				return 1;
+			}
+			note = (const char *)desc + ((header->n_descsz + 3) & ~3U);
+		}
+	}
+	return 1;
+}
 
 /* The hex SHA-256 of everything the compiled program depends on.
  * Returns 0, or -1 (no cache for this profile, silently). */
@@ -49,14 +83,20 @@ static int seccomp_cache_key(const json_t *profile, char hex[2 * SHA256_DIGEST_S
 	if (canonical == NULL)
 		return -1;
 	/* The runtime's own binary stands for chapter 07's translation of
-	 * the profile: rebuilt, it may translate differently. */
+	 * the profile: rebuilt, it may translate differently. Its build ID
+	 * says which build it is; the file's identity cannot, since minirun
+	 * runs from a fresh sealed copy of itself each time (self_clone.c).
+	 * Without a build ID, that identity (no cache across runs). */
+	struct build_id build = {""};
+	dl_iterate_phdr(build_id_of_program, &build);
 	struct stat self = {0};
-	stat("/proc/self/exe", &self);
+	if (build.hex[0] == '\0')
+		stat("/proc/self/exe", &self);
 	const struct scmp_version *version = seccomp_version();
-	char context[256];
-	snprintf(context, sizeof context, "%s\nlibseccomp %u.%u.%u api %u arch %u\nexe %llu:%llu:%lld:%lld.%ld\n",
+	char context[512];
+	snprintf(context, sizeof context, "%s\nlibseccomp %u.%u.%u api %u arch %u\nexe %s %llu:%llu:%lld:%lld.%ld\n",
 		 SECCOMP_CACHE_FORMAT, version->major, version->minor, version->micro,
-		 seccomp_api_get(), seccomp_arch_native(), (unsigned long long)self.st_dev,
+		 seccomp_api_get(), seccomp_arch_native(), build.hex, (unsigned long long)self.st_dev,
 		 (unsigned long long)self.st_ino, (long long)self.st_size,
 		 (long long)self.st_mtim.tv_sec, self.st_mtim.tv_nsec);
 
@@ -122,12 +162,25 @@ static void seccomp_cache_write(const char *directory, const char *hex, const st
 		unlink(temporary);
 }
 
+/* A cached program becomes the container's filter: the cache directory
+ * is used only if no one but us can write in it (ours, not a symlink,
+ * not writable by group or others), as the state tree. Missing is fine:
+ * seccomp_cache_write makes it, 0700. */
+static bool seccomp_cache_directory_trusted(const char *directory)
+{
+	struct stat info;
+	if (lstat(directory, &info) != 0)
+		return errno == ENOENT;
+	return S_ISDIR(info.st_mode) && info.st_uid == geteuid() && !(info.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 int container_seccomp_program(const json_t *profile, const char *source, const char *cache_directory,
 			      struct sock_fprog *program)
 {
 	*program = (struct sock_fprog){0};
 	char hex[2 * SHA256_DIGEST_SIZE + 1], path[PATH_MAX];
-	bool cacheable = cache_directory != NULL && seccomp_cache_key(profile, hex) == 0 &&
+	bool cacheable = cache_directory != NULL && seccomp_cache_directory_trusted(cache_directory) &&
+			 seccomp_cache_key(profile, hex) == 0 &&
 			 snprintf(path, sizeof path, "%s/%s.bpf", cache_directory, hex) < (int)sizeof path;
 	if (cacheable && seccomp_cache_read(path, program) == 0)
 		return 0;

@@ -212,6 +212,10 @@ static int container_init(void *argument)
 		close(init->start_state_write);
 	if (container_init_setup(init) != 0)
 		return -1;
+	/* No terminal: a session of its own all the same, out of the
+	 * caller's (and its terminal's) reach. */
+	if (init->console_socket < 0 && container_session_start() != 0)
+		return -1;
 	/* The AppArmor profile or SELinux label the program starts in. */
 	if (container_lsm_set_exec_labels(&config->process, &init->lsm) != 0)
 		return -1;
@@ -297,7 +301,12 @@ static int write_pid_file(const char *pid_file, pid_t pid)
 	if (snprintf(temporary, sizeof temporary, "%s.tmp", pid_file) >= (int)sizeof temporary)
 		return fail_msg("pid file %s: name too long", pid_file);
 	snprintf(text, sizeof text, "%d", (int)pid);
-	int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A new file, never one already there: whatever sits at the name
+	 * (a crashed runtime's leftover, a planted symlink) is removed,
+	 * not written through. */
+	int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST && unlink(temporary) == 0)
+		fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return fail_errno("open %s", temporary);
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
@@ -893,6 +902,8 @@ static __attribute__((noreturn)) void exec_child_run(struct exec_child *child)
 	if (container_lsm_set_exec_labels(process, &child->lsm) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (child->console_socket >= 0 && container_terminal_setup(child->console_socket, false) != 0)
+		exec_child_fail(child, EXEC_SETUP_FAILED);
+	if (child->console_socket < 0 && container_session_start() != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
 	if (container_chdir(process->cwd) != 0)
 		exec_child_fail(child, EXEC_SETUP_FAILED);
