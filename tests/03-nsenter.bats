@@ -87,7 +87,7 @@ setup() {
 
 # bats test_tags=ex:03_1,ex:03_2
 @test "03.2 an unprivileged user joins its own user namespace first, then the ones it owns" {
-	requires userns setpriv
+	requires unprivileged_userns setpriv
 	# nobody must be able to run the programs: copies in a world-readable dir.
 	local dir
 	dir=$(mktemp -d /tmp/cfs03.XXXXXX)

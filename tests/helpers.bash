@@ -249,44 +249,66 @@ assert_one_error_line() {
 	[[ ${#lines[@]} -eq 1 ]] || fail "expected one line of error, got ${#lines[@]}: $output"
 }
 
-# crun_hybrid_workaround: crun refuses a "hybrid" layout (a cgroup2 mount
-# at /sys/fs/cgroup/unified that still holds a controller, here hugetlb):
-#   "cgroups in hybrid mode not supported, drop all controllers from cgroupv2"
-# Mounting a v1 hierarchy of hugetlb takes it off the cgroup2 mount (the
-# kernel moves a controller to the first v1 hierarchy that asks for it).
-# That changes the machine for everyone, so it is undone by
-# crun_hybrid_restore, which the caller runs when done with crun (teardown
-# or teardown_file). minirun needs no such help: it treats hybrid as v1.
-CFS_HUGETLB_MOUNTED=
+# crun_hybrid_workaround: make the cgroup layout one crun accepts, for a
+# test that uses crun as a peer. Two layouts of v1 hosts need it:
+# - "hybrid": a cgroup2 mount at /sys/fs/cgroup/unified that still holds
+#   a controller (here hugetlb); crun refuses it ("cgroups in hybrid mode
+#   not supported, drop all controllers from cgroupv2"). Mounting a v1
+#   hierarchy of that controller takes it off the cgroup2 mount (the
+#   kernel moves a controller to the first v1 hierarchy that asks for it).
+# - a v1 hierarchy that exists but is mounted nowhere (unmounted by hand,
+#   or one that lingers because it was unmounted with cgroups inside):
+#   /proc/self/cgroup still lists it, and crun then makes plain
+#   directories under /sys/fs/cgroup/NAME, on the tmpfs. Mounting it again
+#   at /sys/fs/cgroup/NAME brings the same hierarchy back.
+# Either way the machine changes for everyone, so crun_hybrid_restore,
+# which the caller runs when done with crun (teardown or teardown_file),
+# undoes it. minirun needs no such help: it treats hybrid as v1 and finds
+# each hierarchy where the mount table says.
+CFS_PEER_MOUNTS=()
 crun_hybrid_workaround() {
-	local unified=/sys/fs/cgroup/unified target=/sys/fs/cgroup/hugetlb
-	[[ $(stat -f -c %T $unified 2>/dev/null) == cgroup2fs ]] || return 0
-	[[ -n $(cat $unified/cgroup.controllers 2>/dev/null) ]] || return 0
-	CFS_HUGETLB_MOUNTED=mounted
-	if [[ ! -e $target ]]; then
-		mkdir $target
-		CFS_HUGETLB_MOUNTED=made
+	local unified=/sys/fs/cgroup/unified name hierarchy enabled controllers=()
+	if [[ $(stat -f -c %T $unified 2>/dev/null) == cgroup2fs ]]; then
+		read -ra controllers <$unified/cgroup.controllers 2>/dev/null || true
 	fi
-	mount -t cgroup -o hugetlb cgroup $target
+	# Controllers with a v1 hierarchy (a non-zero id) that no mount shows.
+	while read -r name hierarchy _ enabled; do
+		[[ $name == \#* || $hierarchy == 0 || $enabled != 1 ]] && continue
+		awk -v c="$name" '$9 == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) found = 1 }
+			END { exit !found }' /proc/self/mountinfo || controllers+=("$name")
+	done </proc/cgroups
+	[[ $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) == tmpfs ]] || return 0
+	for name in "${controllers[@]}"; do
+		local target=/sys/fs/cgroup/$name made=
+		if [[ ! -e $target ]]; then
+			mkdir "$target"
+			made=made
+		fi
+		mount -t cgroup -o "$name" cgroup "$target"
+		CFS_PEER_MOUNTS+=("$target:$made")
+	done
 }
 
 # crun_hybrid_restore: undo crun_hybrid_workaround. A v1 hierarchy goes
 # away, and its controller back to cgroup2, only when it is unmounted with
 # no cgroups left in it: one unmounted with cgroups inside lingers, out of
-# everyone's reach. The hierarchy was new (hugetlb came from cgroup2), so
-# every cgroup in it was made since: remove the empty ones (the shared
-# parents, cfs/, stay after a runtime's delete), waiting for the runtimes'
-# own to go; if some still hold processes, leave the mount and say so.
+# everyone's reach. Remove the empty cgroups (the shared parents, cfs/,
+# stay after a runtime's delete), waiting for the runtimes' own to go; if
+# some still hold processes, leave the mount and say so.
 crun_hybrid_restore() {
-	local target=/sys/fs/cgroup/hugetlb
-	[[ -n $CFS_HUGETLB_MOUNTED ]] || return 0
-	if ! wait_until 10 eval 'find '"$target"' -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
-		[[ -z $(find '"$target"' -mindepth 1 -maxdepth 1 -type d) ]]'; then
-		echo "crun_hybrid_restore: cgroups left in $target, so hugetlb stays there:" \
-			"$(find $target -mindepth 1 -maxdepth 1 -type d)" >&2
-		return 1
-	fi
-	umount $target
-	[[ $CFS_HUGETLB_MOUNTED == made ]] && rmdir $target
-	CFS_HUGETLB_MOUNTED=
+	local entry target made rc=0
+	for entry in "${CFS_PEER_MOUNTS[@]}"; do
+		target=${entry%:*} made=${entry##*:}
+		if ! wait_until 10 eval 'find '"$target"' -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+			[[ -z $(find '"$target"' -mindepth 1 -maxdepth 1 -type d) ]]'; then
+			echo "crun_hybrid_restore: cgroups left in $target, so it stays mounted:" \
+				"$(find "$target" -mindepth 1 -maxdepth 1 -type d)" >&2
+			rc=1
+			continue
+		fi
+		umount "$target"
+		[[ $made == made ]] && rmdir "$target"
+	done
+	CFS_PEER_MOUNTS=()
+	return $rc
 }
