@@ -138,26 +138,51 @@ require_program() {
 	[[ -x $BIN/$1 ]] || fail "$BIN/$1 is not built: run make"
 }
 
-# This test's scratch directory: unique to the run and the test.
-CFS_SCRATCH=$BUILD/scratch/${BATS_ROOT_PID:-$$}-${BATS_SUITE_TEST_NUMBER:-0}
-
-# scratch_dir: prints this test's directory for rootfs copies and
-# bundles, $BUILD/scratch/RUN-TEST, made on first use and removed at
-# teardown. Why not $BATS_TEST_TMPDIR: it is under /tmp, which many
+# scratch_base: the directory under which tests keep rootfs copies and
+# bundles. Why not $BATS_TEST_TMPDIR: it is under /tmp, which many
 # distributions mount nosuid,nodev (Debian 13), and a rootfs there has
 # setuid programs that gain nothing and device nodes that cannot be
-# opened. Fails, saying so, when $BUILD is on such a filesystem too.
-scratch_dir() {
-	local options
-	if [[ ! -d $CFS_SCRATCH ]]; then
-		mkdir -p "$CFS_SCRATCH" || return 1
-		options=$(findmnt -n -o OPTIONS --target "$CFS_SCRATCH")
-		if [[ ,$options, == *,nosuid,* || ,$options, == *,nodev,* ]]; then
-			rmdir "$CFS_SCRATCH"
-			echo "scratch_dir: $BUILD is on a filesystem mounted $options; rootfs copies need" \
-				"one that allows setuid programs and devices: set BUILD to a directory on such a filesystem" >&2
-			return 1
+# opened. And it must be reachable by every user: a container in a user
+# namespace reaches its rootfs as an unprivileged host uid, which cannot
+# pass through a 0700 directory (a clone under /root, or under a Debian 13
+# home). So: $BUILD/scratch where both hold, else /var/tmp/cfs-scratch.
+scratch_base_usable() {
+	local dir=$1 options
+	options=$(findmnt -n -o OPTIONS --target "$dir")
+	[[ ,$options, != *,nosuid,* && ,$options, != *,nodev,* ]] || return 1
+	# Every directory above it must let others pass (the x bit for others).
+	while [[ $dir != / ]]; do
+		dir=$(dirname "$dir")
+		(($(stat -c '0%a' "$dir") & 1)) || return 1
+	done
+}
+scratch_base() {
+	local base
+	for base in "$BUILD/scratch" /var/tmp/cfs-scratch; do
+		mkdir -p "$base" && chmod 0755 "$base" || continue
+		if scratch_base_usable "$base"; then
+			echo "$base"
+			return 0
 		fi
+	done
+	echo "scratch_base: neither $BUILD nor /var/tmp is on a filesystem that allows setuid" \
+		"programs and devices and that every user can reach; rootfs copies need one:" \
+		"set BUILD to a directory on such a filesystem" >&2
+	return 1
+}
+
+# This test's scratch directory: unique to the run and the test. Chosen
+# when this file loads, not in scratch_dir: tests call scratch_dir in a
+# command substitution, a subshell, and teardown must know the path.
+CFS_SCRATCH=$(scratch_base 2>/dev/null || echo "$BUILD/scratch")/${BATS_ROOT_PID:-$$}-${BATS_SUITE_TEST_NUMBER:-0}
+
+# scratch_dir: prints this test's directory for rootfs copies and
+# bundles, made on first use and removed at teardown; fails, saying why,
+# when no place suits.
+scratch_dir() {
+	if [[ ! -d $CFS_SCRATCH ]]; then
+		scratch_base >/dev/null || return 1
+		mkdir -p "$CFS_SCRATCH" || return 1
 	fi
 	echo "$CFS_SCRATCH"
 }
@@ -167,6 +192,8 @@ scratch_dir() {
 remove_scratch_dir() {
 	[[ -d $CFS_SCRATCH ]] || return 0
 	rm -rf --one-file-system "$CFS_SCRATCH" 2>/dev/null || true
+	# The base too, when this was the last test using it.
+	rmdir "${CFS_SCRATCH%/*}" 2>/dev/null || true
 }
 
 # rootfs_copy: a private, writable copy of the busybox rootfs for this
