@@ -190,8 +190,9 @@ scratch_dir() {
 # remove_scratch_dir: for teardown. --one-file-system: a mount a failed
 # test left inside is never descended into (it may be the host's).
 remove_scratch_dir() {
-	[[ -d $CFS_SCRATCH ]] || return 0
-	rm -rf --one-file-system "$CFS_SCRATCH" 2>/dev/null || true
+	if [[ -d $CFS_SCRATCH ]]; then
+		rm -rf --one-file-system "$CFS_SCRATCH" 2>/dev/null || true
+	fi
 	# The base too, when this was the last test using it.
 	rmdir "${CFS_SCRATCH%/*}" 2>/dev/null || true
 }
