@@ -378,36 +378,24 @@ Seccomp=2"
 # ---------------------------------------------------------------- the caller's terminal (TIOCSTI)
 
 @test "run without a terminal: the container cannot type into the caller's shell (TIOCSTI)" {
-	requires script
-	tiocsti_allowed || skip "this kernel refuses TIOCSTI to everyone (dev.tty.legacy_tiocsti = 0)"
 	local id out=$BATS_TEST_TMPDIR/terminal.out
 	id=$(unique_name cfsmr)
-	cp "$(fixture_build 09-tiocsti)" "$BUNDLE/rootfs/cfs-tiocsti"
-	config_edit 'c["process"]["terminal"] = False'
+	tiocsti_image
 	config_args /cfs-tiocsti "echo cfs-injected"
 	defer mr_force_delete "$id"
 	run_in_terminal "$out" "$(printf '%q ' "$BIN/minirun" --root "$MR_ROOT" run --bundle "$BUNDLE" "$id")"
-	run cat "$out"
-	assert_output --partial "TIOCSTI: Operation not permitted"
-	assert_output --partial "caller read nothing"
-	refute_output --partial "caller read: "
+	assert_caller_read_nothing "$out"
 }
 
 @test "exec without a terminal: the exec'd process cannot type into the caller's shell (TIOCSTI)" {
-	requires script
-	tiocsti_allowed || skip "this kernel refuses TIOCSTI to everyone (dev.tty.legacy_tiocsti = 0)"
 	local id out=$BATS_TEST_TMPDIR/terminal.out
 	id=$(unique_name cfsmr)
-	cp "$(fixture_build 09-tiocsti)" "$BUNDLE/rootfs/cfs-tiocsti"
-	config_edit 'c["process"]["terminal"] = False'
+	tiocsti_image
 	config_args sleep 600
 	mr_create "$id"
 	minirun start "$id"
 	run_in_terminal "$out" "$(printf '%q ' "$BIN/minirun" --root "$MR_ROOT" exec "$id" /cfs-tiocsti "echo cfs-injected")"
-	run cat "$out"
-	assert_output --partial "TIOCSTI: Operation not permitted"
-	assert_output --partial "caller read nothing"
-	refute_output --partial "caller read: "
+	assert_caller_read_nothing "$out"
 }
 
 # ---------------------------------------------------------------- the state directory

@@ -209,3 +209,22 @@ create_refused() {
 	((status == 1)) || fail "create was not refused (status $status): $output"
 	assert_one_line "$output"
 }
+
+# tiocsti_image: the bundle's rootfs gets /cfs-tiocsti (it pushes its
+# argument into its stdin's terminal with TIOCSTI), and the process runs
+# without a terminal of its own. Skips where no test of it can be made.
+tiocsti_image() {
+	requires script
+	tiocsti_allowed || skip "this kernel refuses TIOCSTI to everyone (dev.tty.legacy_tiocsti = 0)"
+	cp "$(fixture_build 09-tiocsti)" "$BUNDLE/rootfs/cfs-tiocsti"
+	config_edit 'c["process"]["terminal"] = False'
+}
+
+# assert_caller_read_nothing FILE: the transcript run_in_terminal wrote
+# shows TIOCSTI refused and nothing typed into the caller's shell.
+assert_caller_read_nothing() {
+	run cat "$1"
+	assert_output --partial "TIOCSTI: Operation not permitted"
+	assert_output --partial "caller read nothing"
+	refute_output --partial "caller read: "
+}
